@@ -1,0 +1,85 @@
+# pidone: one static binary, its tests, its man page.
+#
+#   make           build ./pidone (musl static-pie when musl-tools is there)
+#   make demo      show pidone as PID 1 of a new pid namespace
+#   make check     install missing test tools (as root) and run every test
+#   make install   PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+PYTHON ?= /usr/bin/python3
+
+SRCS := init.c options.c signames.c status.c log.c signals.c spawn.c reaper.c drain.c
+PURE := options.c signames.c status.c
+HDRS := pidone.h
+
+WARN := -Wall -Wextra -Werror
+HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+SMALL := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables
+CFLAGS_ALL := -std=gnu11 $(WARN) $(HARDEN) $(SMALL) $(CFLAGS)
+LDHARDEN := -Wl,-z,relro,-z,now,-z,noexecstack,-z,text,--gc-sections,--build-id=none -s
+
+# Debian's musl-gcc has no static-pie spec, so link with musl's own rcrt1.o.
+MUSL_DIR := /usr/lib/$(subst -linux-gnu,-linux-musl,$(shell gcc -dumpmachine))
+ifneq ($(shell command -v musl-gcc),)
+ifneq ($(wildcard $(MUSL_DIR)/rcrt1.o),)
+LIBC := musl
+endif
+endif
+
+ifeq ($(LIBC),musl)
+BUILD_CC := musl-gcc
+LINK = gcc -nostdlib -nostartfiles -static-pie $(LDHARDEN) -o $@ \
+	$(MUSL_DIR)/rcrt1.o $(MUSL_DIR)/crti.o $(shell gcc -print-file-name=crtbeginS.o) \
+	$^ -L$(MUSL_DIR) -lc $(shell gcc -print-libgcc-file-name) \
+	$(shell gcc -print-file-name=crtendS.o) $(MUSL_DIR)/crtn.o
+else
+BUILD_CC := gcc
+LINK = gcc -static-pie $(LDHARDEN) -o $@ $^
+endif
+
+OBJS := $(SRCS:%.c=build/bin/%.o)
+
+.PHONY: all check unit behaviour lint-man deps demo install clean
+
+all: pidone
+
+build/bin/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(CFLAGS_ALL) -c -o $@ $<
+
+pidone: $(OBJS)
+	$(LINK)
+
+# ---- tests ------------------------------------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
+
+build/unit/%: tests/unit/%.c $(PURE) $(HDRS)
+	@mkdir -p $(@D)
+	gcc -std=gnu11 $(WARN) -g -I. -o $@ $< $(PURE) -lcmocka
+
+deps:
+	@sh tests/deps.sh
+
+unit: deps $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+
+behaviour: deps pidone
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/behaviour
+
+lint-man: deps
+	@out=$$(mandoc -T lint -W warning man/pidone.1 2>&1); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "man/pidone.1: mandoc lint clean"
+
+check: deps pidone unit lint-man behaviour
+
+demo: pidone
+	@sh tests/demo.sh ./pidone
+
+install: pidone
+	install -D -m 0755 pidone $(DESTDIR)$(PREFIX)/bin/pidone
+	install -D -m 0644 man/pidone.1 $(DESTDIR)$(PREFIX)/share/man/man1/pidone.1
+
+clean:
+	rm -rf build pidone

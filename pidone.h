@@ -1,0 +1,84 @@
+/* pidone: the types and functions its files share. */
+#ifndef PIDONE_H
+#define PIDONE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PIDONE_VERSION "0.1.0"
+
+/* Kernel signal numbers run 1..64 on every Linux architecture we build for;
+ * libc's NSIG differs (musl hides 32..34), so we count our own. */
+#define MAXSIG 64
+
+/* Exit codes of command runners such as env(1) and timeout(1). */
+enum {
+	EXIT_PIDONE = 125,     /* pidone itself failed or was misused */
+	EXIT_CANNOT_RUN = 126, /* command found but not runnable */
+	EXIT_NOT_FOUND = 127,  /* command not found */
+};
+
+enum action { ACT_RUN, ACT_PAUSE, ACT_HELP, ACT_VERSION, ACT_LICENSE };
+
+enum log_format { LOG_TEXT, LOG_JSON };
+
+/* Everything the command line and the environment can set. */
+struct config {
+	enum action action;
+	char **argv;               /* the command; NULL in pause mode */
+	int verbosity;             /* 0 errors, 1 lifecycle, 2 every reap */
+	bool warn_reap;            /* -w: name every reaped orphan */
+	bool single_child;         /* -c: signal the child, not its group */
+	bool drain;                /* stop the rest gracefully at exit */
+	bool quiet;                /* -q: no exit report */
+	enum log_format log_format;
+	int pdeath_signal;         /* -p: 0 for none */
+	int drain_signal;
+	unsigned grace_ms;
+	unsigned char rewrite[MAXSIG + 1]; /* what to forward for each signal; 0 drops */
+	uint64_t remap_exit[4];    /* -e: child exit codes reported as 0 */
+};
+
+/* options.c: argv and environment to config (pure). */
+int config_parse(struct config *cfg, int argc, char **argv, char **envp,
+		 char *err, size_t errlen);
+extern const char usage_line[];
+extern const char help_text[];
+extern const char license_text[];
+
+/* signames.c: signal names and numbers (pure). */
+int signal_parse(const char *text);
+const char *signal_name(int sig, char buf[16]);
+
+/* status.c: wait status to exit code (pure). */
+int exit_code(int status);
+int exit_code_remap(const struct config *cfg, int code);
+
+/* log.c: one line per message, written with one write(2). */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void say_errno(const char *what);
+
+/* signals.c: the signal state pidone inherited, and forwarding. */
+struct inherited {
+	sigset_t mask;
+	bool sigchld_ignored;
+};
+int signals_block_all(struct inherited *inh);
+void signals_restore(const struct inherited *inh);
+int signals_forward(const struct config *cfg, pid_t target, bool pid1);
+int signals_pause(void);
+int signals_block_for_loop(sigset_t *waitset);
+
+/* spawn.c: fork the command and make it the foreground job. */
+pid_t spawn(const struct config *cfg, const struct inherited *inh);
+
+/* reaper.c: the one wait loop. */
+int reap_loop(const struct config *cfg, pid_t child, bool pid1);
+
+/* drain.c: stop every remaining descendant. */
+int drain_signal_all(int sig, bool pid1);
+
+#endif

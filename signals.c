@@ -1,0 +1,194 @@
+/* signals.c: the signal state pidone inherited, and forwarding.
+ *
+ * While the command runs, pidone sleeps in wait4() and every signal it
+ * receives runs on_signal(), which forwards it and returns; the wait resumes
+ * (SA_RESTART). A forwarded signal costs kill() and rt_sigreturn(), and the
+ * wait loop never has to wake up for it. */
+#include "pidone.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t target; /* -pgid, or pid with -c; 0: drop */
+static const unsigned char *rewrite;
+static bool single_child;
+static pid_t self;
+
+/* Signals the kernel raises for a fault in the receiving process itself. */
+static bool is_fault(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+	       sig == SIGFPE || sig == SIGTRAP || sig == SIGSYS;
+}
+
+/* Signals a terminal sends to its whole foreground process group. */
+static bool is_tty_signal(int sig)
+{
+	return sig == SIGINT || sig == SIGQUIT || sig == SIGTSTP || sig == SIGWINCH;
+}
+
+static void on_signal(int sig, siginfo_t *info, void *context)
+{
+	int saved = errno;
+	int to = rewrite[sig];
+
+	(void)context;
+	if (is_fault(sig) && info->si_code > 0) {
+		/* pidone itself faulted: die of it rather than loop on it. */
+		signal(sig, SIG_DFL);
+		errno = saved;
+		return;
+	}
+	/* The kernel's own SIGPIPE for a write of ours is not the command's. */
+	if (info->si_code == SI_USER && info->si_pid == self)
+		to = 0;
+	/* With -c the child shares our group: the terminal reached it already. */
+	if (single_child && info->si_code == SI_KERNEL && is_tty_signal(sig))
+		to = 0;
+	if (target != 0 && to != 0)
+		kill((pid_t)target, to);
+	errno = saved;
+}
+
+static void fill_all(sigset_t *set)
+{
+	/* sigfillset() leaves out the signals libc reserves (musl: 32..34). */
+	memset(set, 0xff, sizeof *set);
+}
+
+/* Block every signal before forking, so none is lost or acted on by default
+ * while the child is set up; note what the child must get back. */
+int signals_block_all(struct inherited *inh)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	sigset_t all;
+
+	fill_all(&all);
+	if (sigprocmask(SIG_SETMASK, &all, &inh->mask) != 0) {
+		say_errno("sigprocmask");
+		return -1;
+	}
+	/* With SIGCHLD ignored the kernel reaps for us and the command's status
+	 * is lost (tini and catatonit hang on it): take the default back. */
+	if (sigaction(SIGCHLD, &dfl, &old) != 0) {
+		say_errno("sigaction SIGCHLD");
+		return -1;
+	}
+	inh->sigchld_ignored = old.sa_handler == SIG_IGN;
+	return 0;
+}
+
+/* In the child: exactly the mask and dispositions pidone was started with. */
+void signals_restore(const struct inherited *inh)
+{
+	if (inh->sigchld_ignored)
+		signal(SIGCHLD, SIG_IGN);
+	sigprocmask(SIG_SETMASK, &inh->mask, NULL);
+}
+
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv)
+/* The kernel's struct sigaction for these architectures. */
+struct kernel_sigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+/* libc refuses the signals it reserves for threads (musl 32..34, glibc
+ * 32..33), but a sender may use them (glibc's SIGRTMIN is 34) and pidone has
+ * no threads: copy an installed handler, restorer included, onto them. */
+static int install_reserved(int sig, int model)
+{
+	struct kernel_sigaction k;
+
+	if (syscall(SYS_rt_sigaction, model, NULL, &k, sizeof k.mask) != 0)
+		return -1;
+	return (int)syscall(SYS_rt_sigaction, sig, &k, NULL, sizeof k.mask);
+}
+#else
+static int install_reserved(int sig, int model)
+{
+	(void)sig;
+	(void)model;
+	errno = EINVAL;
+	return -1;
+}
+#endif
+
+static int install(int sig, const struct sigaction *sa)
+{
+	if (sigaction(sig, sa, NULL) == 0)
+		return 0;
+	if (errno == EINVAL)
+		return install_reserved(sig, SIGHUP);
+	return -1;
+}
+
+/* Forward every catchable signal but SIGCHLD to target, then let them in. */
+int signals_forward(const struct config *cfg, pid_t to, bool pid1)
+{
+	struct sigaction sa = { .sa_sigaction = on_signal,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+	sigset_t none;
+
+	(void)pid1;
+	rewrite = cfg->rewrite;
+	single_child = cfg->single_child;
+	self = getpid();
+	target = to;
+	fill_all(&sa.sa_mask); /* one at a time: real-time signals keep their order */
+	for (int sig = 1; sig <= MAXSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD)
+			continue;
+		if (install(sig, &sa) != 0) {
+			char name[16];
+
+			say("sigaction %s: %s", signal_name(sig, name), strerror(errno));
+			return -1;
+		}
+	}
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) {
+		say_errno("sigprocmask");
+		return -1;
+	}
+	return 0;
+}
+
+/* No command to forward to (it is gone, or pause mode): forward nothing more,
+ * and block just SIGCHLD, SIGTERM and SIGINT for the loop to take with
+ * sigtimedwait(). */
+int signals_block_for_loop(sigset_t *waitset)
+{
+	target = 0;
+	sigemptyset(waitset);
+	sigaddset(waitset, SIGCHLD);
+	sigaddset(waitset, SIGTERM);
+	sigaddset(waitset, SIGINT);
+	if (sigprocmask(SIG_SETMASK, waitset, NULL) != 0) {
+		say_errno("sigprocmask");
+		return -1;
+	}
+	return 0;
+}
+
+/* Pause mode has no one to forward to: every signal but the three the loop
+ * waits for is ignored, so none of them ever wakes pidone. */
+int signals_pause(void)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+
+	for (int sig = 1; sig <= MAXSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD ||
+		    sig == SIGTERM || sig == SIGINT)
+			continue;
+		if (install(sig, &ign) != 0) {
+			say_errno("sigaction");
+			return -1;
+		}
+	}
+	return 0;
+}

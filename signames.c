@@ -1,0 +1,90 @@
+/* signames.c: signal names to numbers and back. Pure: no system calls. */
+#include "pidone.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Real-time names follow glibc and the shells (bash, procps): RTMIN is 34,
+ * whatever SIGRTMIN the libc pidone is built with reserves for itself. */
+enum { RTMIN = 34, RTMAX = MAXSIG };
+
+static const char *const names[32] = {
+	[SIGHUP] = "HUP",   [SIGINT] = "INT",       [SIGQUIT] = "QUIT",
+	[SIGILL] = "ILL",   [SIGTRAP] = "TRAP",     [SIGABRT] = "ABRT",
+	[SIGBUS] = "BUS",   [SIGFPE] = "FPE",       [SIGKILL] = "KILL",
+	[SIGUSR1] = "USR1", [SIGSEGV] = "SEGV",     [SIGUSR2] = "USR2",
+	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",     [SIGTERM] = "TERM",
+	[SIGSTKFLT] = "STKFLT", [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",
+	[SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",     [SIGTTIN] = "TTIN",
+	[SIGTTOU] = "TTOU", [SIGURG] = "URG",       [SIGXCPU] = "XCPU",
+	[SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF",
+	[SIGWINCH] = "WINCH", [SIGIO] = "IO",       [SIGPWR] = "PWR",
+	[SIGSYS] = "SYS",
+};
+
+/* A whole decimal number in [lo, hi], or -1. */
+static int parse_number(const char *s, int lo, int hi)
+{
+	long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > hi)
+			return -1;
+	}
+	return v < lo ? -1 : (int)v;
+}
+
+/* "RTMIN", "RTMIN+3", "RTMAX-2" (without the SIG prefix). */
+static int parse_realtime(const char *s)
+{
+	int base, off;
+
+	if (strncasecmp(s, "RTMIN", 5) == 0)
+		base = RTMIN;
+	else if (strncasecmp(s, "RTMAX", 5) == 0)
+		base = RTMAX;
+	else
+		return 0;
+	s += 5;
+	if (*s == '\0')
+		return base;
+	if ((base == RTMIN && *s != '+') || (base == RTMAX && *s != '-'))
+		return 0;
+	off = parse_number(s + 1, 0, RTMAX - RTMIN);
+	if (off < 0)
+		return 0;
+	return base == RTMIN ? base + off : base - off;
+}
+
+/* A signal from "15", "TERM", "SIGTERM", "sigterm" or "RTMIN+1"; 0 if none. */
+int signal_parse(const char *text)
+{
+	int n = parse_number(text, 1, MAXSIG);
+
+	if (n > 0)
+		return n;
+	if (strncasecmp(text, "SIG", 3) == 0)
+		text += 3;
+	for (int sig = 1; sig < 32; sig++)
+		if (names[sig] && strcasecmp(text, names[sig]) == 0)
+			return sig;
+	return parse_realtime(text);
+}
+
+const char *signal_name(int sig, char buf[16])
+{
+	if (sig > 0 && sig < 32 && names[sig])
+		snprintf(buf, 16, "SIG%s", names[sig]);
+	else if (sig >= RTMIN && sig <= RTMAX)
+		snprintf(buf, 16, "SIGRTMIN+%d", sig - RTMIN);
+	else
+		snprintf(buf, 16, "signal %d", sig);
+	return buf;
+}

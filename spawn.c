@@ -1,0 +1,102 @@
+/* spawn.c: fork the command, make it its own foreground job, exec it. */
+#include "pidone.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* The command's path after a PATH search, in the manner of execvp(), but
+ * noting why it failed: the first error other than "not here" wins. */
+static int exec_search(char **argv, char *tried, size_t triedlen)
+{
+	const char *cmd = argv[0];
+	const char *path = getenv("PATH");
+	int err = ENOENT;
+
+	if (strchr(cmd, '/')) {
+		snprintf(tried, triedlen, "%s", cmd);
+		execve(cmd, argv, environ);
+		return errno;
+	}
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (;;) {
+		size_t n = strcspn(path, ":");
+		char file[PATH_MAX];
+
+		if (n + 1 + strlen(cmd) < sizeof file) {
+			snprintf(file, sizeof file, "%.*s%s%s", (int)n, n ? path : ".",
+				 "/", cmd);
+			execve(file, argv, environ);
+			if (errno != ENOENT && errno != ENOTDIR) {
+				snprintf(tried, triedlen, "%s", file);
+				err = errno;
+				if (errno != EACCES)
+					return err;
+			}
+		}
+		if (path[n] == '\0')
+			break;
+		path += n + 1;
+	}
+	if (err == ENOENT)
+		snprintf(tried, triedlen, "%s", cmd);
+	return err;
+}
+
+/* In the child: never returns. */
+static void run_child(const struct config *cfg, const struct inherited *inh,
+		      bool foreground)
+{
+	char tried[PATH_MAX];
+	int err;
+
+	if (!cfg->single_child) {
+		if (setpgid(0, 0) != 0) {
+			say_errno("setpgid");
+			_exit(EXIT_PIDONE);
+		}
+		/* Signals are still blocked, so this cannot stop us with SIGTTOU. */
+		if (foreground && tcsetpgrp(STDIN_FILENO, getpid()) != 0)
+			say_errno("tcsetpgrp");
+	}
+	signals_restore(inh);
+	err = exec_search(cfg->argv, tried, sizeof tried);
+	/* ENOENT for a file that exists: its #! interpreter or loader is missing. */
+	if (err == ENOENT && access(tried, F_OK) == 0) {
+		say("exec %s: %s (its interpreter or loader is missing)", tried,
+		    strerror(err));
+		_exit(EXIT_CANNOT_RUN);
+	}
+	say("exec %s: %s", tried, strerror(err));
+	_exit(err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+}
+
+/* Start the command; the parent gets its pid, or -1. */
+pid_t spawn(const struct config *cfg, const struct inherited *inh)
+{
+	/* Hand over the terminal only if it is ours to give: never steal it from
+	 * the shell that started pidone in the background. */
+	pid_t fg = tcgetpgrp(STDIN_FILENO);
+	bool foreground = fg > 0 && fg == getpgrp();
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		say_errno("fork");
+		return -1;
+	}
+	if (pid == 0)
+		run_child(cfg, inh, foreground);
+	/* Both sides set the group, so a signal forwarded right away finds it. */
+	if (!cfg->single_child && setpgid(pid, pid) != 0 && errno != EACCES &&
+	    errno != ESRCH) {
+		say_errno("setpgid");
+		return -1;
+	}
+	return pid;
+}
