@@ -83,3 +83,7 @@ install: pidone
 
 clean:
 	rm -rf build pidone
+
+# Benchmarks and hardening checks keep their rules beside their files.
+-include bench/bench.mk
+-include tests/hardening/hardening.mk

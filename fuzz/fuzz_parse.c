@@ -1,0 +1,146 @@
+/* fuzz_parse.c: libFuzzer target for everything pidone parses from outside:
+ * the command line and the environment (config_parse: options, durations,
+ * exit codes, rewrite specs, lists, switches), signal names (signal_parse,
+ * signal_name) and wait statuses (exit_code, exit_code_remap).
+ *
+ * Input layout: byte 0 sets the size of the error buffer (1..256), the rest
+ * is split on NUL bytes. Pieces up to the first empty piece (two NULs in a
+ * row) are argv, argv[0] included; the pieces after it are the environment.
+ * Each piece is copied to its own exact-size allocation so that AddressSanitizer
+ * sees any read past its end. Every result is checked against what pidone.h
+ * promises; a broken promise aborts, which libFuzzer reports as a crash.
+ *
+ * Build and run: make fuzz (FUZZ_SECONDS=60). Replay one input:
+ * build/fuzz/fuzz_parse FILE. */
+#include "pidone.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+enum { MAX_PIECES = 128 };
+
+static void check(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz_parse: broken promise: %s\n", what);
+		abort();
+	}
+}
+
+static char *copy(const uint8_t *data, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (!s)
+		abort();
+	memcpy(s, data, n);
+	s[n] = '\0';
+	return s;
+}
+
+static void check_signal(const char *text)
+{
+	char name[16];
+	int sig = signal_parse(text);
+
+	check(sig >= 0 && sig <= MAXSIG, "signal_parse result in 0..MAXSIG");
+	if (sig > 0) {
+		signal_name(sig, name);
+		check(memchr(name, '\0', sizeof name) != NULL, "signal_name terminated");
+		/* A SIG name pidone prints must read back as the same signal
+		 * (32 and 33 have none: they print as "signal 32"). */
+		if (strncmp(name, "SIG", 3) == 0)
+			check(signal_parse(name) == sig, "signal_name round trip");
+	}
+}
+
+static void check_config(const struct config *cfg, int argc, char **argv)
+{
+	check(cfg->action <= ACT_LICENSE, "action");
+	check(cfg->log_format == LOG_TEXT || cfg->log_format == LOG_JSON, "log format");
+	check(cfg->grace_ms <= 86400u * 1000u, "grace at most a day");
+	check(cfg->verbosity >= 0, "verbosity");
+	check(cfg->pdeath_signal >= 0 && cfg->pdeath_signal <= MAXSIG, "pdeath signal");
+	check(cfg->drain_signal >= 1 && cfg->drain_signal <= MAXSIG, "drain signal");
+	for (int sig = 0; sig <= MAXSIG; sig++)
+		check(cfg->rewrite[sig] <= MAXSIG, "rewrite target");
+	check(cfg->rewrite[SIGKILL] == SIGKILL && cfg->rewrite[SIGSTOP] == SIGSTOP &&
+	      cfg->rewrite[SIGCHLD] == SIGCHLD, "KILL, STOP, CHLD never rewritten");
+	if (cfg->action == ACT_RUN) {
+		check(cfg->argv != NULL, "a command to run");
+		check(cfg->argv > argv && cfg->argv < argv + argc, "command inside argv");
+		check(cfg->argv[0] != NULL, "command not empty");
+	}
+	if (cfg->action == ACT_PAUSE)
+		check(cfg->argv == NULL, "pause runs nothing");
+	for (int code = 0; code < 256; code++) {
+		int r = exit_code_remap(cfg, code);
+
+		check(r == code || r == 0, "remap gives the code or 0");
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *pieces[MAX_PIECES + 2];
+	char *argv[MAX_PIECES + 2], *envp[MAX_PIECES + 2];
+	int npieces = 0, argc = 0, nenv = 0;
+	bool in_env = false;
+	static struct config cfg;
+	size_t errlen, start;
+	char *err;
+
+	if (size < 1)
+		return 0;
+	errlen = 1 + data[0] % 256;
+	start = 1;
+	for (size_t i = 1; i <= size && npieces < MAX_PIECES; i++) {
+		if (i < size && data[i] != '\0')
+			continue;
+		pieces[npieces] = copy(data + start, i - start);
+		if (!in_env && i == start && argc > 0) {
+			in_env = true; /* the empty piece separates argv from env */
+		} else if (in_env) {
+			envp[nenv++] = pieces[npieces];
+		} else {
+			argv[argc++] = pieces[npieces];
+		}
+		npieces++;
+		start = i + 1;
+	}
+	argv[argc] = NULL;
+	envp[nenv] = NULL;
+
+	for (int i = 0; i < npieces; i++)
+		check_signal(pieces[i]);
+	if (size >= 5) {
+		int status;
+
+		memcpy(&status, data + 1, sizeof status);
+		int code = exit_code(status);
+
+		check(code >= 0 && code <= 128 + MAXSIG + 127, "exit code range");
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			check(code <= 255, "exit code fits a byte");
+	}
+
+	err = malloc(errlen);
+	if (!err)
+		abort();
+	memset(err, 'x', errlen);
+	if (config_parse(&cfg, argc, argv, envp, err, errlen) == 0) {
+		check(err[0] == '\0', "no message on success");
+		check_config(&cfg, argc, argv);
+	} else {
+		check(memchr(err, '\0', errlen) != NULL, "message terminated");
+		check(errlen < 2 || err[0] != '\0', "a failure says why");
+	}
+	free(err);
+	for (int i = 0; i < npieces; i++)
+		free(pieces[i]);
+	return 0;
+}
