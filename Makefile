@@ -9,16 +9,16 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 PYTHON ?= /usr/bin/python3
 
-SRCS := init.c options.c signames.c status.c log.c signals.c spawn.c reaper.c drain.c
-PURE := options.c signames.c status.c
+SRCS := init.c options.c signames.c status.c fmt.c errors.c log.c signals.c spawn.c tty.c reaper.c drain.c relro.c oom.c
+PURE := options.c signames.c status.c fmt.c errors.c
 HDRS := pidone.h
 
 WARN := -Wall -Wextra -Werror
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 SMALL := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables
-CFLAGS_ALL := -std=gnu11 $(WARN) $(HARDEN) $(SMALL) $(CFLAGS)
-LDHARDEN := -Wl,-z,relro,-z,now,-z,noexecstack,-z,text,--gc-sections,--build-id=none -s
+CFLAGS_ALL := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SMALL) $(CFLAGS)
+LDHARDEN := -Wl,-z,relro,-z,now,-z,noexecstack,-z,text,-z,noseparate-code,--gc-sections,--build-id=none -s
 
 # Debian's musl-gcc has no static-pie spec, so link with musl's own rcrt1.o.
 MUSL_DIR := /usr/lib/$(subst -linux-gnu,-linux-musl,$(shell gcc -dumpmachine))
@@ -28,12 +28,15 @@ LIBC := musl
 endif
 endif
 
+ifneq ($(LIBC),musl)
+LIBC := glibc
+endif
+
 ifeq ($(LIBC),musl)
 BUILD_CC := musl-gcc
 LINK = gcc -nostdlib -nostartfiles -static-pie $(LDHARDEN) -o $@ \
-	$(MUSL_DIR)/rcrt1.o $(MUSL_DIR)/crti.o $(shell gcc -print-file-name=crtbeginS.o) \
-	$^ -L$(MUSL_DIR) -lc $(shell gcc -print-libgcc-file-name) \
-	$(shell gcc -print-file-name=crtendS.o) $(MUSL_DIR)/crtn.o
+	$(MUSL_DIR)/rcrt1.o $(MUSL_DIR)/crti.o $^ -L$(MUSL_DIR) -lc \
+	$(shell gcc -print-libgcc-file-name) $(MUSL_DIR)/crtn.o
 else
 BUILD_CC := gcc
 LINK = gcc -static-pie $(LDHARDEN) -o $@ $^
@@ -47,17 +50,19 @@ all: pidone
 
 build/bin/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(BUILD_CC) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(BUILD_CC) $(CFLAGS_ALL) -c -o $@ $<
 
 pidone: $(OBJS)
-	$(LINK)
+	@echo "  LINK    $@ ($(LIBC) static-pie)"
+	@$(LINK)
 
 # ---- tests ------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 
 build/unit/%: tests/unit/%.c $(PURE) $(HDRS)
 	@mkdir -p $(@D)
-	gcc -std=gnu11 $(WARN) -g -I. -o $@ $< $(PURE) -lcmocka
+	gcc -std=gnu11 -D_GNU_SOURCE $(WARN) -g -I. -o $@ $< $(PURE) -lcmocka
 
 deps:
 	@sh tests/deps.sh

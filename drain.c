@@ -7,12 +7,11 @@
  * process it saw. */
 #include "pidone.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -22,16 +21,29 @@ struct proc {
 	bool below;               /* a descendant of pidone */
 };
 
+/* The next space-separated field of /proc/PID/stat as a number. */
+static unsigned long long field(const char **s)
+{
+	unsigned long long v = 0;
+
+	while (**s == ' ')
+		(*s)++;
+	for (; **s >= '0' && **s <= '9'; (*s)++)
+		v = v * 10 + (unsigned long long)(**s - '0');
+	while (**s && **s != ' ')
+		(*s)++;
+	return v;
+}
+
 /* pid, ppid and start time from /proc/PID/stat; state 'Z' counts as gone. */
 static int read_stat(pid_t pid, struct proc *p)
 {
 	char path[32], buf[1024];
 	const char *s;
-	char state;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	fmt(path, sizeof path, "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -42,44 +54,84 @@ static int read_stat(pid_t pid, struct proc *p)
 	buf[n] = '\0';
 	/* The command name may hold spaces and ')': skip to the last ')'. */
 	s = strrchr(buf, ')');
-	if (!s || sscanf(s + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-			 "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			 &state, &p->ppid, &p->start) != 3)
+	if (!s || s[1] != ' ' || s[2] == 'Z' || s[2] == '\0')
 		return -1;
+	s += 3; /* past ") S" */
 	p->pid = pid;
+	p->ppid = (pid_t)field(&s);
+	for (int i = 5; i < 22; i++) /* fields 5..21, then 22: starttime */
+		field(&s);
+	p->start = field(&s);
 	p->below = false;
-	return state == 'Z' ? -1 : 0;
+	return 0;
 }
 
-/* Every live process /proc shows; NULL with n = 0 if /proc cannot be read. */
-static struct proc *snapshot(size_t *n)
+/* A growing array in anonymous memory (pidone has no malloc). */
+struct procs {
+	struct proc *at;
+	size_t n, cap;
+	bool unsorted; /* /proc lists pids in order; in case one day it does not */
+};
+
+static int grow(struct procs *ps)
 {
-	DIR *dir = opendir("/proc");
-	struct proc *procs = NULL;
-	size_t cap = 0;
-	struct dirent *d;
+	size_t cap = ps->cap ? ps->cap * 2 : 4096;
+	void *mem = ps->at
+		? mremap(ps->at, ps->cap * sizeof *ps->at, cap * sizeof *ps->at, MREMAP_MAYMOVE)
+		: mmap(NULL, cap * sizeof *ps->at, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	*n = 0;
-	if (!dir)
-		return NULL;
-	while ((d = readdir(dir))) {
-		long pid = strtol(d->d_name, NULL, 10);
+	if (mem == MAP_FAILED)
+		return -1;
+	ps->at = mem;
+	ps->cap = cap;
+	return 0;
+}
 
-		if (pid <= 0)
-			continue;
-		if (*n == cap) {
-			struct proc *more = realloc(procs, (cap ? cap * 2 : 256) * sizeof *more);
+static void release(struct procs *ps)
+{
+	if (ps->at)
+		munmap(ps->at, ps->cap * sizeof *ps->at);
+}
 
-			if (!more)
+struct linux_dirent64 {
+	unsigned long long d_ino;
+	long long d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Every live process /proc shows, in pid order (the order /proc lists them).
+ * Returns -1 if /proc cannot be read. */
+static int snapshot(struct procs *ps)
+{
+	int dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char buf[4096];
+	long n;
+
+	if (dir < 0)
+		return -1;
+	while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
+		for (long off = 0; off < n;) {
+			const struct linux_dirent64 *d = (const void *)(buf + off);
+			const char *name = d->d_name;
+			pid_t pid = (pid_t)field(&name);
+
+			off += d->d_reclen;
+			if (pid <= 0 || *name != '\0')
+				continue;
+			if (ps->n == ps->cap && grow(ps) != 0)
 				break;
-			procs = more;
-			cap = cap ? cap * 2 : 256;
+			if (read_stat(pid, &ps->at[ps->n]) != 0)
+				continue;
+			if (ps->n > 0 && pid < ps->at[ps->n - 1].pid)
+				ps->unsorted = true;
+			ps->n++;
 		}
-		if (read_stat((pid_t)pid, &procs[*n]) == 0)
-			(*n)++;
 	}
-	closedir(dir);
-	return procs;
+	close(dir);
+	return n < 0 ? -1 : 0;
 }
 
 static int by_pid(const void *a, const void *b)
@@ -89,24 +141,29 @@ static int by_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static struct proc *find(struct proc *procs, size_t n, pid_t pid)
+static struct proc *find(struct procs *ps, pid_t pid)
 {
 	struct proc key = { .pid = pid };
 
-	return bsearch(&key, procs, n, sizeof *procs, by_pid);
+	if (ps->unsorted) {
+		for (size_t i = 0; i < ps->n; i++)
+			if (ps->at[i].pid == pid)
+				return &ps->at[i];
+		return NULL;
+	}
+	return bsearch(&key, ps->at, ps->n, sizeof *ps->at, by_pid);
 }
 
 /* Mark what descends from self: climb each parent chain to self, or to a
  * process already marked, or off the top. */
-static void mark_below(struct proc *procs, size_t n, pid_t self)
+static void mark_below(struct procs *ps, pid_t self)
 {
-	qsort(procs, n, sizeof *procs, by_pid);
-	for (size_t i = 0; i < n; i++) {
-		const struct proc *p = &procs[i];
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct proc *p = &ps->at[i];
 
-		for (size_t steps = 0; p && p->ppid != self && !p->below && steps < n; steps++)
-			p = find(procs, n, p->ppid);
-		procs[i].below = p && (p->ppid == self || p->below);
+		for (size_t steps = 0; p && p->ppid != self && !p->below && steps < ps->n; steps++)
+			p = find(ps, p->ppid);
+		ps->at[i].below = p && (p->ppid == self || p->below);
 	}
 }
 
@@ -141,8 +198,23 @@ static bool proc_is_ours(pid_t self)
 	if (n <= 0)
 		return false;
 	link[n] = '\0';
-	snprintf(want, sizeof want, "%d", (int)self);
+	fmt(want, sizeof want, "%d", (int)self);
 	return strcmp(link, want) == 0;
+}
+
+/* As PID 1: how many other live processes the namespace holds, counting
+ * those that joined it from outside (docker exec, a pod's containers), which
+ * are not pidone's children; -1 if /proc cannot tell. */
+int drain_count_others(void)
+{
+	pid_t self = getpid();
+	struct procs ps = { 0 };
+	int count = -1;
+
+	if (proc_is_ours(self) && snapshot(&ps) == 0)
+		count = (int)ps.n - (find(&ps, self) != NULL);
+	release(&ps);
+	return count;
 }
 
 /* Send sig to every process below pidone; returns how many were alive to
@@ -150,31 +222,23 @@ static bool proc_is_ours(pid_t self)
 int drain_signal_all(int sig, bool pid1)
 {
 	pid_t self = getpid();
-	size_t n, count = 0;
-	struct proc *procs = snapshot(&n);
+	struct procs ps = { 0 };
+	int count = -1;
 
-	if (pid1) {
-		if (kill(-1, sig) != 0 && errno != ESRCH)
-			say_errno("kill -1");
-		/* /proc counts only if it is this namespace's (it shows us as 1). */
-		if (!procs || !proc_is_ours(self)) {
-			free(procs);
-			return -1;
-		}
-		for (size_t i = 0; i < n; i++)
-			count += procs[i].pid != self;
-		free(procs);
-		return (int)count;
-	}
 	/* Another namespace's /proc would name other processes by our pids. */
-	if (!procs || !proc_is_ours(self)) {
-		free(procs);
-		return -1;
+	if (proc_is_ours(self) && snapshot(&ps) == 0) {
+		count = 0;
+		if (!pid1)
+			mark_below(&ps, self);
+		for (size_t i = 0; i < ps.n; i++) {
+			/* As PID 1 everything else here is ours: kill(-1) below. */
+			if (pid1 ? ps.at[i].pid != self
+				 : ps.at[i].below && signal_exact(&ps.at[i], sig) == 0)
+				count++;
+		}
 	}
-	mark_below(procs, n, self);
-	for (size_t i = 0; i < n; i++)
-		if (procs[i].below && signal_exact(&procs[i], sig) == 0)
-			count++;
-	free(procs);
-	return (int)count;
+	if (pid1 && kill(-1, sig) != 0 && errno != ESRCH)
+		say_errno("kill -1");
+	release(&ps);
+	return count;
 }

@@ -2,17 +2,25 @@
  * hand over to the wait loop. */
 #include "pidone.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+/* --help, --version and --license: the only things pidone writes to stdout. */
 static int print(const char *text)
 {
-	if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
-		say_errno("write");
-		return EXIT_PIDONE;
+	size_t len = strlen(text);
+
+	while (len > 0) {
+		ssize_t n = write(STDOUT_FILENO, text, len);
+
+		if (n < 0) {
+			say_errno("write");
+			return EXIT_PIDONE;
+		}
+		text += n;
+		len -= (size_t)n;
 	}
 	return 0;
 }
@@ -38,15 +46,18 @@ int main(int argc, char **argv)
 	extern char **environ;
 	static struct config cfg;
 	struct inherited inh;
+	struct run run = { 0 };
 	char err[256];
-	bool pid1;
-	pid_t child = 0;
 
+	if (relro_protect() != 0)
+		return EXIT_PIDONE;
 	if (config_parse(&cfg, argc, argv, environ, err, sizeof err) != 0) {
 		say("%s", err);
-		fputs(usage_line, stderr);
+		if (write(STDERR_FILENO, usage_line, strlen(usage_line)) < 0)
+			return EXIT_PIDONE;
 		return EXIT_PIDONE;
 	}
+	log_json(cfg.log_format == LOG_JSON);
 	switch (cfg.action) {
 	case ACT_HELP:
 		return print(help_text);
@@ -59,20 +70,23 @@ int main(int argc, char **argv)
 	case ACT_PAUSE:
 		break;
 	}
-	pid1 = getpid() == 1;
-	if (become_reaper(&cfg, pid1) != 0 || signals_block_all(&inh) != 0)
+	run.self = getpid();
+	run.pid1 = run.self == 1;
+	if (become_reaper(&cfg, run.pid1) != 0 || signals_block_all(&inh) != 0)
 		return EXIT_PIDONE;
 	if (cfg.action == ACT_PAUSE) {
 		if (signals_pause() != 0)
 			return EXIT_PIDONE;
 	} else {
-		child = spawn(&cfg, &inh);
-		if (child < 0)
+		if (spawn(&cfg, &inh, &run) != 0)
 			return EXIT_PIDONE;
 		if (cfg.verbosity >= 1)
-			say("started %s as pid %d", cfg.argv[0], (int)child);
-		if (signals_forward(&cfg, cfg.single_child ? child : -child, pid1) != 0)
+			note(LVL_INFO, "start", "started %s as pid %d", run.name, (int)run.child);
+		if (signals_forward(&cfg, &run) != 0) {
+			/* Set-up failed: take the command down with us, not leave it. */
+			kill(run.child, SIGKILL);
 			return EXIT_PIDONE;
+		}
 	}
-	return reap_loop(&cfg, child, pid1);
+	return reap_loop(&cfg, &run);
 }

@@ -2,44 +2,35 @@
  * system calls, so every case is a unit test. */
 #include "pidone.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 const char usage_line[] =
 	"usage: pidone [options] [--] command [args...]  |  pidone -P\n";
 
 const char help_text[] =
-	"pidone " PIDONE_VERSION ": a PID 1 for containers. It runs the command as its\n"
-	"child, forwards every signal to the command's process group, reaps every\n"
-	"zombie and exits with the command's status (128+N if it died of signal N).\n"
+	"pidone " PIDONE_VERSION ": PID 1 for containers. Runs the command, forwards every\n"
+	"signal to its process group, reaps every zombie, stops the rest gracefully\n"
+	"when it exits, and exits with its status (128+N if killed by signal N).\n"
 	"\n"
-	"  -h, --help              show this help and exit\n"
-	"  -V, --version           show the version (in the form docker info reads)\n"
-	"  -l, -L, --license       show the license and exit\n"
-	"  -v, --verbose           say more; repeat for more         PIDONE_VERBOSITY=N\n"
-	"  -q, --quiet             no report when the command dies    PIDONE_QUIET=1\n"
-	"  -w, --warn-reap         name every reaped orphan           PIDONE_WARN_REAP=1\n"
-	"  -c, --single-child      signal the command only, not its group\n"
-	"                                                             PIDONE_SINGLE_CHILD=1\n"
-	"  -g, --process-group     signal the command's group (the default)\n"
-	"  -r, --rewrite S:R       forward signal S as R; R=0 drops S PIDONE_REWRITE=S:R,...\n"
-	"  -e, --remap-exit CODE   report the command's exit CODE as 0 PIDONE_REMAP_EXIT=C,...\n"
-	"  -p, --pdeath-signal SIG get SIG when pidone's parent dies  PIDONE_PDEATH_SIGNAL=SIG\n"
-	"  -s, --subreaper         reap orphans when not PID 1 (always on)\n"
-	"  -P, --pause             run no command: reap, and exit 0 on SIGTERM or SIGINT\n"
-	"                                                             PIDONE_PAUSE=1\n"
-	"      --grace SECONDS     time the rest get to stop after the command exits\n"
-	"                          (default 5; 0 kills at once)        PIDONE_GRACE=S\n"
-	"      --drain-signal SIG  signal that asks the rest to stop (default SIGTERM)\n"
-	"                                                             PIDONE_DRAIN_SIGNAL=SIG\n"
-	"      --no-drain          exit as soon as the command exits  PIDONE_DRAIN=0\n"
-	"      --log-format FMT    text (default) or json             PIDONE_LOG_FORMAT=FMT\n"
+	" -c, --single-child      signal the command only, not its group\n"
+	" -g, --process-group     signal the command's group (default)\n"
+	" -r, --rewrite S:R       forward signal S as R; R=0 drops S\n"
+	" -e, --remap-exit CODE   exit 0 when the command exits CODE\n"
+	" -p, --pdeath-signal SIG get SIG when pidone's parent dies\n"
+	" -P, --pause             no command: reap; exit 0 on SIGTERM/SIGINT\n"
+	"     --grace SECONDS     time the rest get to stop (5; 0 kills at once)\n"
+	"     --drain-signal SIG  asks the rest to stop (SIGTERM)\n"
+	"     --no-drain          exit as soon as the command exits\n"
+	" -q, --quiet             no report when a signal kills the command\n"
+	" -v, --verbose           say more (-vv: every reap)\n"
+	" -w, --warn-reap         name every reaped orphan\n"
+	"     --log-format FMT    text or json\n"
+	" -s, --subreaper         accepted (always one when not PID 1)\n"
+	" -V, --version; -l, -L, --license; -h, --help\n"
 	"\n"
-	"Also read: TINI_SUBREAPER, TINI_VERBOSITY, TINI_KILL_PROCESS_GROUP,\n"
-	"DUMB_INIT_SETSID=0. Options win over the environment.\n"
-	"Exit status: the command's; 125 pidone failed or was misused; 126 command\n"
-	"not runnable; 127 command not found. See pidone(1).\n";
+	"Each option has a PIDONE_ variable (PIDONE_GRACE=3, PIDONE_SINGLE_CHILD=1,\n"
+	"PIDONE_REMAP_EXIT=143,130 ...); options win. Exit: the command's status;\n"
+	"125 pidone failed; 126 command not runnable; 127 not found. See pidone(1).\n";
 
 const char license_text[] =
 	"MIT License\n"
@@ -72,32 +63,32 @@ enum id {
 
 enum kind { FLAG, ARG };
 
-/* One row per option; env names the PIDONE_ variable that sets it too. */
+/* One row per option; env names the PIDONE_ variable that sets it too.
+ * Arrays, not pointers: a static-pie binary pays a relocation per pointer. */
 static const struct option {
 	char shortname;
-	const char *longname;
-	enum kind kind;
-	enum id id;
-	const char *env;
+	char longname[14];
+	char env[21];
+	unsigned char kind, id;
 } options[] = {
-	{ 'h', "help", FLAG, O_HELP, NULL },
-	{ 'V', "version", FLAG, O_VERSION, NULL },
-	{ 'l', "license", FLAG, O_LICENSE, NULL },
-	{ 'L', NULL, FLAG, O_LICENSE, NULL },
-	{ 'v', "verbose", FLAG, O_VERBOSE, "PIDONE_VERBOSITY" },
-	{ 'q', "quiet", FLAG, O_QUIET, "PIDONE_QUIET" },
-	{ 'w', "warn-reap", FLAG, O_WARN_REAP, "PIDONE_WARN_REAP" },
-	{ 'c', "single-child", FLAG, O_SINGLE, "PIDONE_SINGLE_CHILD" },
-	{ 'g', "process-group", FLAG, O_GROUP, NULL },
-	{ 'r', "rewrite", ARG, O_REWRITE, "PIDONE_REWRITE" },
-	{ 'e', "remap-exit", ARG, O_REMAP, "PIDONE_REMAP_EXIT" },
-	{ 'p', "pdeath-signal", ARG, O_PDEATH, "PIDONE_PDEATH_SIGNAL" },
-	{ 's', "subreaper", FLAG, O_SUBREAPER, "PIDONE_SUBREAPER" },
-	{ 'P', "pause", FLAG, O_PAUSE, "PIDONE_PAUSE" },
-	{ 0, "grace", ARG, O_GRACE, "PIDONE_GRACE" },
-	{ 0, "drain-signal", ARG, O_DRAIN_SIGNAL, "PIDONE_DRAIN_SIGNAL" },
-	{ 0, "no-drain", FLAG, O_NO_DRAIN, NULL },
-	{ 0, "log-format", ARG, O_LOG_FORMAT, "PIDONE_LOG_FORMAT" },
+	{ 'h', "help", "", FLAG, O_HELP },
+	{ 'V', "version", "", FLAG, O_VERSION },
+	{ 'l', "license", "", FLAG, O_LICENSE },
+	{ 'L', "", "", FLAG, O_LICENSE },
+	{ 'v', "verbose", "PIDONE_VERBOSITY", FLAG, O_VERBOSE },
+	{ 'q', "quiet", "PIDONE_QUIET", FLAG, O_QUIET },
+	{ 'w', "warn-reap", "PIDONE_WARN_REAP", FLAG, O_WARN_REAP },
+	{ 'c', "single-child", "PIDONE_SINGLE_CHILD", FLAG, O_SINGLE },
+	{ 'g', "process-group", "", FLAG, O_GROUP },
+	{ 'r', "rewrite", "PIDONE_REWRITE", ARG, O_REWRITE },
+	{ 'e', "remap-exit", "PIDONE_REMAP_EXIT", ARG, O_REMAP },
+	{ 'p', "pdeath-signal", "PIDONE_PDEATH_SIGNAL", ARG, O_PDEATH },
+	{ 's', "subreaper", "PIDONE_SUBREAPER", FLAG, O_SUBREAPER },
+	{ 'P', "pause", "PIDONE_PAUSE", FLAG, O_PAUSE },
+	{ 0, "grace", "PIDONE_GRACE", ARG, O_GRACE },
+	{ 0, "drain-signal", "PIDONE_DRAIN_SIGNAL", ARG, O_DRAIN_SIGNAL },
+	{ 0, "no-drain", "", FLAG, O_NO_DRAIN },
+	{ 0, "log-format", "PIDONE_LOG_FORMAT", ARG, O_LOG_FORMAT },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -111,17 +102,17 @@ struct parser {
 	bool group_given, single_given;
 };
 
-static int fail(struct parser *p, const char *fmt, ...)
+static int fail(struct parser *p, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static int fail(struct parser *p, const char *fmt, ...)
+static int fail(struct parser *p, const char *format, ...)
 {
 	va_list ap;
-	int n = p->name[0] ? snprintf(p->err, p->errlen, "%s: ", p->name) : 0;
+	size_t n = p->name[0] ? fmt(p->err, p->errlen, "%s: ", p->name) : 0;
 
-	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < p->errlen)
-		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	va_start(ap, format);
+	if (n < p->errlen)
+		vfmt(p->err + n, p->errlen - n, format, ap);
 	va_end(ap);
 	return -1;
 }
@@ -183,7 +174,8 @@ static long parse_seconds_ms(const char *s)
 			frac += (*d - '0') * scale;
 		}
 	}
-	return ms * 1000 + frac;
+	ms = ms * 1000 + frac;
+	return ms > 86400 * 1000L ? -1 : ms;
 }
 
 /* S:R, both signals, R may be 0 to drop S. */
@@ -378,7 +370,7 @@ static int parse_env(struct parser *p, char **envp)
 	if (env_get(envp, "PIDONE_DRAIN")) {
 		int on = parse_bool(env_get(envp, "PIDONE_DRAIN"));
 
-		snprintf(p->name, sizeof p->name, "PIDONE_DRAIN");
+		fmt(p->name, sizeof p->name, "PIDONE_DRAIN");
 		if (on < 0)
 			return fail(p, "'%s' is not a switch (want 1 or 0)",
 				    env_get(envp, "PIDONE_DRAIN"));
@@ -387,9 +379,9 @@ static int parse_env(struct parser *p, char **envp)
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option *o = &options[i];
 
-		if (!o->env || !(v = env_get(envp, o->env)))
+		if (!o->env[0] || !(v = env_get(envp, o->env)))
 			continue;
-		snprintf(p->name, sizeof p->name, "%s", o->env);
+		fmt(p->name, sizeof p->name, "%s", o->env);
 		if (apply(p, o, v, true) != 0)
 			return -1;
 	}
@@ -399,7 +391,7 @@ static int parse_env(struct parser *p, char **envp)
 static const struct option *find_long(const char *name, size_t n)
 {
 	for (size_t i = 0; i < NOPTIONS; i++)
-		if (options[i].longname && strlen(options[i].longname) == n &&
+		if (options[i].longname[0] && strlen(options[i].longname) == n &&
 		    strncmp(options[i].longname, name, n) == 0)
 			return &options[i];
 	return NULL;
@@ -421,7 +413,7 @@ static int parse_long(struct parser *p, int argc, char **argv, int i)
 	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
 	const struct option *o = find_long(arg, n);
 
-	snprintf(p->name, sizeof p->name, "--%.*s", (int)n, arg);
+	fmt(p->name, sizeof p->name, "--%.*s", (int)n, arg);
 	if (!o)
 		return fail(p, "unknown option");
 	if (o->kind == FLAG) {
@@ -442,7 +434,7 @@ static int parse_short(struct parser *p, int argc, char **argv, int i)
 	for (const char *c = argv[i] + 1; *c; c++) {
 		const struct option *o = find_short(*c);
 
-		snprintf(p->name, sizeof p->name, "-%c", *c);
+		fmt(p->name, sizeof p->name, "-%c", *c);
 		if (!o)
 			return fail(p, "unknown option");
 		if (o->kind == FLAG) {

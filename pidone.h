@@ -3,6 +3,7 @@
 #define PIDONE_H
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,16 @@ struct config {
 	uint64_t remap_exit[4];    /* -e: child exit codes reported as 0 */
 };
 
+/* What pidone knows about itself and its command once it runs. */
+struct run {
+	pid_t child;      /* the command; 0 in pause mode */
+	pid_t target;     /* where signals go: -pgid, or the pid with -c */
+	pid_t self;       /* pidone's own pid */
+	bool pid1;        /* PID 1 of a pid namespace */
+	bool tty;         /* pidone handed the terminal to the command's group */
+	const char *name; /* the command, for messages */
+};
+
 /* options.c: argv and environment to config (pure). */
 int config_parse(struct config *cfg, int argc, char **argv, char **envp,
 		 char *err, size_t errlen);
@@ -57,9 +68,25 @@ const char *signal_name(int sig, char buf[16]);
 int exit_code(int status);
 int exit_code_remap(const struct config *cfg, int code);
 
+/* fmt.c: snprintf's %s %.*s %c %d %u %ld %lu %% (pure). */
+size_t fmt(char *buf, size_t size, const char *f, ...)
+	__attribute__((format(printf, 3, 4)));
+size_t vfmt(char *buf, size_t size, const char *f, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+/* errors.c: an errno's text (pure). */
+const char *error_text(int err, char buf[16]);
+
 /* log.c: one line per message, written with one write(2). */
-void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+enum level { LVL_ERROR, LVL_WARN, LVL_INFO };
+void log_json(bool on);
+void note(enum level level, const char *event, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+void say(const char *format, ...) __attribute__((format(printf, 1, 2)));
 void say_errno(const char *what);
+
+/* oom.c: OOM kills so far in pidone's memory cgroup, or -1. */
+long oom_kills(void);
 
 /* signals.c: the signal state pidone inherited, and forwarding. */
 struct inherited {
@@ -68,17 +95,26 @@ struct inherited {
 };
 int signals_block_all(struct inherited *inh);
 void signals_restore(const struct inherited *inh);
-int signals_forward(const struct config *cfg, pid_t target, bool pid1);
+int signals_forward(const struct config *cfg, const struct run *run);
+bool signals_forwarded(int sig);
 int signals_pause(void);
 int signals_block_for_loop(sigset_t *waitset);
 
+/* relro.c: protect the relocated read-only data. */
+int relro_protect(void);
+
 /* spawn.c: fork the command and make it the foreground job. */
-pid_t spawn(const struct config *cfg, const struct inherited *inh);
+int spawn(const struct config *cfg, const struct inherited *inh, struct run *run);
+
+/* tty.c: the terminal's foreground process group. */
+bool tty_foreground(void);
+void tty_give(pid_t pgid);
 
 /* reaper.c: the one wait loop. */
-int reap_loop(const struct config *cfg, pid_t child, bool pid1);
+int reap_loop(const struct config *cfg, const struct run *run);
 
 /* drain.c: stop every remaining descendant. */
 int drain_signal_all(int sig, bool pid1);
+int drain_count_others(void);
 
 #endif

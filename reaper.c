@@ -10,8 +10,11 @@
 #include "pidone.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 enum phase {
 	RUN,    /* the command runs */
@@ -21,7 +24,7 @@ enum phase {
 	KILL,   /* the rest got SIGKILL; repeated until none is left */
 };
 
-enum kind { REAPED, SIGNALLED, TIMED_OUT, ALL_GONE, SOME_LEFT };
+enum kind { REAPED, STOPPED, SIGNALLED, TIMED_OUT, ALL_GONE, SOME_LEFT };
 
 struct event {
 	enum kind kind;
@@ -32,22 +35,30 @@ struct event {
 
 struct loop {
 	const struct config *cfg;
+	const struct run *run;
 	bool pid1;
+	bool peek;        /* -w, -vv: name each orphan before reaping it */
 	enum phase phase;
 	pid_t child;
+	int wait_flags;
 	int code;
+	long oom_before;  /* OOM kills in our cgroup when the command started */
+	char comm[20];    /* the name of the process just reaped, with peek */
 	sigset_t waitset;
-	struct timespec drain_start, deadline;
+	struct timespec started, drain_start, deadline;
 };
 
 /* Re-sending SIGKILL this often catches what forked while being killed. */
-enum { KILL_REPEAT_MS = 100 };
+enum { KILL_REPEAT_MS = 100, UNSEEN_POLL_MS = 20 };
 
+/* The raw system call: the drain is rare, and libc's vDSO lookup would be
+ * a tenth of the binary. */
 static struct timespec now(void)
 {
-	struct timespec t;
+	struct timespec t = { 0, 0 };
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t) != 0)
+		say_errno("clock_gettime");
 	return t;
 }
 
@@ -88,12 +99,45 @@ static struct timespec until(struct timespec deadline)
 	return left;
 }
 
-static void wait_running(struct event *ev)
+/* The command name of a zombie, which /proc keeps until it is reaped. */
+static void read_comm(pid_t pid, char *comm, size_t size)
+{
+	char path[32];
+	int fd;
+	ssize_t n = -1;
+
+	fmt(path, sizeof path, "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, comm, size - 1);
+		close(fd);
+	}
+	if (n > 0 && comm[n - 1] == '\n')
+		n--;
+	comm[n > 0 ? n : 0] = '\0';
+}
+
+/* wait4(-1, ...), but with peek it first looks at the zombie without
+ * reaping it (waitid WNOWAIT), to read its name while /proc still has it. */
+static pid_t reap(struct loop *l, int *status, int flags)
+{
+	siginfo_t info = { .si_pid = 0 };
+	int how = WEXITED | WNOWAIT | (flags & WNOHANG) | (flags & WUNTRACED ? WSTOPPED : 0);
+
+	if (!l->peek)
+		return wait4(-1, status, flags, NULL);
+	if (waitid(P_ALL, 0, &info, how) != 0 || info.si_pid == 0)
+		return info.si_pid == 0 && errno != ECHILD && errno != EINTR ? 0 : -1;
+	read_comm(info.si_pid, l->comm, sizeof l->comm);
+	return wait4(info.si_pid, status, flags & ~WNOHANG, NULL);
+}
+
+static void wait_running(struct loop *l, struct event *ev)
 {
 	for (;;) {
-		ev->pid = wait4(-1, &ev->status, 0, NULL);
+		ev->pid = reap(l, &ev->status, l->wait_flags);
 		if (ev->pid > 0) {
-			ev->kind = REAPED;
+			ev->kind = WIFSTOPPED(ev->status) ? STOPPED : REAPED;
 			return;
 		}
 		if (errno == ECHILD) {
@@ -105,45 +149,104 @@ static void wait_running(struct event *ev)
 	}
 }
 
+static bool passed(struct timespec deadline)
+{
+	struct timespec left = until(deadline);
+
+	return left.tv_sec == 0 && left.tv_nsec == 0;
+}
+
+/* Whether processes pidone cannot wait for are left: as PID 1, those that
+ * joined the namespace from outside have their parents there. */
+static bool others_left(const struct loop *l)
+{
+	return l->pid1 && l->phase != PAUSE && drain_count_others() > 0;
+}
+
 static void wait_blocked(struct loop *l, struct event *ev)
 {
 	for (;;) {
 		bool timed = l->phase == DRAIN || l->phase == KILL;
 		struct timespec left = until(l->deadline);
+		bool none, unseen;
 		siginfo_t info;
 
-		ev->pid = waitpid(-1, &ev->status, WNOHANG);
+		ev->pid = reap(l, &ev->status, WNOHANG);
 		if (ev->pid > 0) {
 			ev->kind = REAPED;
 			return;
 		}
-		if (ev->pid < 0 && errno == ECHILD && l->phase != PAUSE) {
+		none = ev->pid < 0 && errno == ECHILD;
+		unseen = none && others_left(l);
+		if (l->phase == SETTLE) {
+			ev->kind = none && !unseen ? ALL_GONE : SOME_LEFT;
+			return;
+		}
+		if (none && !unseen && l->phase != PAUSE) {
 			ev->kind = ALL_GONE;
 			return;
 		}
-		if (ev->pid == 0 && l->phase == SETTLE) {
-			ev->kind = SOME_LEFT;
+		/* Checked here too, so a stream of SIGCHLD cannot hold it off. */
+		if (timed && passed(l->deadline)) {
+			ev->kind = TIMED_OUT;
 			return;
 		}
+		/* No SIGCHLD comes for processes that are not our children: look
+		 * again every UNSEEN_POLL_MS while they are left. */
+		if (unseen && (left.tv_sec > 0 || left.tv_nsec > UNSEEN_POLL_MS * 1000000L))
+			left = (struct timespec){ 0, UNSEEN_POLL_MS * 1000000L };
 		ev->sig = sigtimedwait(&l->waitset, &info, timed ? &left : NULL);
 		if (ev->sig == SIGTERM || ev->sig == SIGINT) {
 			ev->kind = SIGNALLED;
 			return;
 		}
-		if (ev->sig < 0 && errno == EAGAIN) {
-			ev->kind = TIMED_OUT;
-			return;
-		}
-		/* SIGCHLD, or EINTR: look again. */
+		/* SIGCHLD, a timeout (checked above), or EINTR: look again. */
 	}
 }
 
 static void next_event(struct loop *l, struct event *ev)
 {
 	if (l->phase == RUN)
-		wait_running(ev);
+		wait_running(l, ev);
 	else
 		wait_blocked(l, ev);
+}
+
+/* Ctrl-Z stopped the command: stop with it, so the shell that started
+ * pidone sees its job stop; on fg, SIGCONT resumes both (signals.c). */
+static void command_stopped(int status)
+{
+	int sig = WSTOPSIG(status);
+
+	if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+		kill(getpid(), SIGSTOP);
+}
+
+/* Say why the command ended: always when a signal pidone did not forward
+ * killed it (the kernel, a crash, someone else); with -v in every case. */
+static void report_exit(const struct loop *l, int status)
+{
+	const char *name = l->run->name;
+	int pid = (int)l->child;
+	char signame[16];
+
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		bool ours = signals_forwarded(sig);
+		bool oom = sig == SIGKILL && l->oom_before >= 0 && oom_kills() > l->oom_before;
+
+		if (ours ? l->cfg->verbosity < 1 : l->cfg->quiet)
+			return;
+		note(ours ? LVL_INFO : LVL_WARN, "exit",
+		     "command %s (pid %d) was killed by %s (signal %d)%s%s%s; exit code %d",
+		     name, pid, signal_name(sig, signame), sig,
+		     WCOREDUMP(status) ? ", core dumped" : "",
+		     oom ? ", by the kernel's out-of-memory killer" : "",
+		     ours ? ", which pidone forwarded" : "", l->code);
+	} else if (l->cfg->verbosity >= 1) {
+		note(LVL_INFO, "exit", "command %s (pid %d) exited with %d after %ld ms; exit code %d",
+		     name, pid, WEXITSTATUS(status), ms_since(l->started), l->code);
+	}
 }
 
 static void command_exited(struct loop *l, int status)
@@ -151,33 +254,35 @@ static void command_exited(struct loop *l, int status)
 	l->code = exit_code_remap(l->cfg, exit_code(status));
 	if (signals_block_for_loop(&l->waitset) != 0)
 		say("the drain cannot be interrupted");
-	if (l->cfg->verbosity >= 1) {
-		if (WIFSIGNALED(status)) {
-			char name[16];
-
-			say("command (pid %d) died of %s; exit code %d", (int)l->child,
-			    signal_name(WTERMSIG(status), name), l->code);
-		} else {
-			say("command (pid %d) exited with %d; exit code %d",
-			    (int)l->child, WEXITSTATUS(status), l->code);
-		}
-	}
+	/* Hand the terminal back to the group pidone started in, if the command
+	 * still has it, so the calling shell finds it where it left it. */
+	if (l->run->tty && !l->pid1 && tcgetpgrp(STDIN_FILENO) == l->child)
+		tty_give(getpgrp());
+	report_exit(l, status);
 	l->phase = SETTLE;
 }
 
 static void reaped_other(struct loop *l, pid_t pid, int status)
 {
-	if (l->cfg->warn_reap || l->cfg->verbosity >= 2) {
-		if (WIFSIGNALED(status)) {
-			char name[16];
+	char signame[16];
 
-			say("reaped orphan pid %d: killed by %s", (int)pid,
-			    signal_name(WTERMSIG(status), name));
-		} else {
-			say("reaped orphan pid %d: exited with %d", (int)pid,
-			    WEXITSTATUS(status));
-		}
-	}
+	if (!l->peek)
+		return;
+	if (WIFSIGNALED(status))
+		note(LVL_WARN, "reap", "reaped orphan %s (pid %d): killed by %s", l->comm,
+		     (int)pid, signal_name(WTERMSIG(status), signame));
+	else
+		note(LVL_WARN, "reap", "reaped orphan %s (pid %d): exited with %d", l->comm,
+		     (int)pid, WEXITSTATUS(status));
+}
+
+/* "3 process(es)", or, where /proc is not this namespace's, "every process". */
+static void say_drain(const char *what, int n, const char *rest, long ms)
+{
+	if (n >= 0)
+		note(LVL_INFO, "drain", "drain: %s to %d process(es)%s %ld ms", what, n, rest, ms);
+	else
+		note(LVL_INFO, "drain", "drain: %s to every process left%s %ld ms", what, rest, ms);
 }
 
 static void kill_rest(struct loop *l)
@@ -185,45 +290,60 @@ static void kill_rest(struct loop *l)
 	int n = drain_signal_all(SIGKILL, l->pid1);
 
 	if (l->phase != KILL && l->cfg->verbosity >= 1)
-		say("drain: SIGKILL to %d process(es) still running after %ld ms", n,
-		    ms_since(l->drain_start));
+		say_drain("SIGKILL", n, " still running after", ms_since(l->drain_start));
 	l->phase = KILL;
 	l->deadline = after_ms(KILL_REPEAT_MS);
 }
 
-/* Ask everything that is left to stop, wake the stopped, start the clock. */
-static void start_drain(struct loop *l)
+/* Ask everything that is left to stop, wake the stopped, start the clock.
+ * Returns -1 if pidone cannot see what is left to drain. */
+static int start_drain(struct loop *l)
 {
-	char name[16];
 	int n;
 
 	l->drain_start = now();
 	if (l->cfg->grace_ms == 0) {
 		kill_rest(l);
-		return;
+		return 0;
 	}
 	n = drain_signal_all(l->cfg->drain_signal, l->pid1);
+	if (n < 0 && !l->pid1) {
+		/* Without /proc pidone cannot find its descendants, and waiting
+		 * for them would wait on what it cannot end. */
+		note(LVL_WARN, "drain",
+		     "drain: /proc does not show this pid namespace; leaving the rest running");
+		return -1;
+	}
 	drain_signal_all(SIGCONT, l->pid1);
-	if (l->cfg->verbosity >= 1)
-		say("drain: %s to %d process(es), grace %u ms",
-		    signal_name(l->cfg->drain_signal, name), n, l->cfg->grace_ms);
+	if (l->cfg->verbosity >= 1) {
+		char name[16];
+
+		say_drain(signal_name(l->cfg->drain_signal, name), n, ", grace",
+			  (long)l->cfg->grace_ms);
+	}
 	l->phase = DRAIN;
 	l->deadline = after_ms(l->cfg->grace_ms);
+	return 0;
 }
 
 static int finish(struct loop *l)
 {
-	if (l->drain_start.tv_sec && l->cfg->verbosity >= 1)
-		say("drain: all gone after %ld ms", ms_since(l->drain_start));
+	if ((l->phase == DRAIN || l->phase == KILL) && l->cfg->verbosity >= 1)
+		note(LVL_INFO, "drain", "drain: all gone after %ld ms", ms_since(l->drain_start));
 	return l->code;
 }
 
 /* Run until the command and everything below pidone are gone (or, in pause
  * mode, until told to stop); returns pidone's exit code. */
-int reap_loop(const struct config *cfg, pid_t child, bool pid1)
+int reap_loop(const struct config *cfg, const struct run *run)
 {
-	struct loop l = { .cfg = cfg, .pid1 = pid1, .child = child,
-			  .phase = child > 0 ? RUN : PAUSE };
+	struct loop l = { .cfg = cfg, .run = run, .pid1 = run->pid1,
+			  .child = run->child, .phase = run->child > 0 ? RUN : PAUSE,
+			  /* Not PID 1 at a terminal: learn when Ctrl-Z stops the command. */
+			  .wait_flags = run->tty && !run->pid1 ? WUNTRACED : 0,
+			  .peek = cfg->warn_reap || cfg->verbosity >= 2,
+			  .started = now(),
+			  .oom_before = cfg->quiet || !run->child ? -1 : oom_kills() };
 	struct event ev;
 
 	if (l.phase == PAUSE && signals_block_for_loop(&l.waitset) != 0)
@@ -231,6 +351,10 @@ int reap_loop(const struct config *cfg, pid_t child, bool pid1)
 	for (;;) {
 		next_event(&l, &ev);
 		switch (ev.kind) {
+		case STOPPED:
+			if (ev.pid == l.child)
+				command_stopped(ev.status);
+			break;
 		case REAPED:
 			if (ev.pid == l.child && l.phase == RUN)
 				command_exited(&l, ev.status);
@@ -247,9 +371,8 @@ int reap_loop(const struct config *cfg, pid_t child, bool pid1)
 			kill_rest(&l);
 			break;
 		case SOME_LEFT:
-			if (!cfg->drain)
+			if (!cfg->drain || start_drain(&l) != 0)
 				return finish(&l);
-			start_drain(&l);
 			break;
 		case ALL_GONE:
 			return finish(&l);

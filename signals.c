@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t target; /* -pgid, or pid with -c; 0: drop */
+static volatile sig_atomic_t forwarded[MAXSIG + 1];
 static const unsigned char *rewrite;
-static bool single_child;
+static bool single_child, stop_with_child, tty;
 static pid_t self;
 
 /* Signals the kernel raises for a fault in the receiving process itself. */
@@ -27,6 +28,11 @@ static bool is_fault(int sig)
 static bool is_tty_signal(int sig)
 {
 	return sig == SIGINT || sig == SIGQUIT || sig == SIGTSTP || sig == SIGWINCH;
+}
+
+static bool is_job_stop(int sig)
+{
+	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
 static void on_signal(int sig, siginfo_t *info, void *context)
@@ -47,9 +53,24 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 	/* With -c the child shares our group: the terminal reached it already. */
 	if (single_child && info->si_code == SI_KERNEL && is_tty_signal(sig))
 		to = 0;
-	if (target != 0 && to != 0)
+	/* Back from a stop, in the foreground: the command gets the terminal. */
+	if (sig == SIGCONT && tty && target != 0 && tty_foreground())
+		tty_give(-(pid_t)target);
+	if (target != 0 && to != 0) {
+		forwarded[to] = 1;
 		kill((pid_t)target, to);
+	}
+	/* Not PID 1: Ctrl-Z and friends stop pidone with its command, so the
+	 * shell that started pidone sees the job stop; SIGCONT resumes both. */
+	if (stop_with_child && is_job_stop(sig))
+		kill(self, SIGSTOP);
 	errno = saved;
+}
+
+/* Whether pidone forwarded sig to the command (it then knows why it died). */
+bool signals_forwarded(int sig)
+{
+	return sig > 0 && sig <= MAXSIG && forwarded[sig];
 }
 
 static void fill_all(sigset_t *set)
@@ -127,26 +148,28 @@ static int install(int sig, const struct sigaction *sa)
 	return -1;
 }
 
-/* Forward every catchable signal but SIGCHLD to target, then let them in. */
-int signals_forward(const struct config *cfg, pid_t to, bool pid1)
+/* Forward every catchable signal but SIGCHLD to the command, then let them
+ * in. As PID 1 pidone cannot stop, and forwards job-control stops as any. */
+int signals_forward(const struct config *cfg, const struct run *run)
 {
 	struct sigaction sa = { .sa_sigaction = on_signal,
 				.sa_flags = SA_SIGINFO | SA_RESTART };
 	sigset_t none;
 
-	(void)pid1;
 	rewrite = cfg->rewrite;
 	single_child = cfg->single_child;
-	self = getpid();
-	target = to;
+	stop_with_child = !run->pid1;
+	tty = run->tty && !run->pid1;
+	self = run->self;
+	target = run->target;
 	fill_all(&sa.sa_mask); /* one at a time: real-time signals keep their order */
 	for (int sig = 1; sig <= MAXSIG; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD)
 			continue;
 		if (install(sig, &sa) != 0) {
-			char name[16];
+			char name[16], buf[16];
 
-			say("sigaction %s: %s", signal_name(sig, name), strerror(errno));
+			say("sigaction %s: %s", signal_name(sig, name), error_text(errno, buf));
 			return -1;
 		}
 	}

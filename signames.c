@@ -1,7 +1,6 @@
 /* signames.c: signal names to numbers and back. Pure: no system calls. */
 #include "pidone.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,7 +9,8 @@
  * whatever SIGRTMIN the libc pidone is built with reserves for itself. */
 enum { RTMIN = 34, RTMAX = MAXSIG };
 
-static const char *const names[32] = {
+/* Arrays, not pointers: a static-pie binary pays a relocation per pointer. */
+static const char names[32][7] = {
 	[SIGHUP] = "HUP",   [SIGINT] = "INT",       [SIGQUIT] = "QUIT",
 	[SIGILL] = "ILL",   [SIGTRAP] = "TRAP",     [SIGABRT] = "ABRT",
 	[SIGBUS] = "BUS",   [SIGFPE] = "FPE",       [SIGKILL] = "KILL",
@@ -73,18 +73,20 @@ int signal_parse(const char *text)
 	if (strncasecmp(text, "SIG", 3) == 0)
 		text += 3;
 	for (int sig = 1; sig < 32; sig++)
-		if (names[sig] && strcasecmp(text, names[sig]) == 0)
+		if (names[sig][0] && strcasecmp(text, names[sig]) == 0)
 			return sig;
 	return parse_realtime(text);
 }
 
 const char *signal_name(int sig, char buf[16])
 {
-	if (sig > 0 && sig < 32 && names[sig])
-		snprintf(buf, 16, "SIG%s", names[sig]);
-	else if (sig >= RTMIN && sig <= RTMAX)
-		snprintf(buf, 16, "SIGRTMIN+%d", sig - RTMIN);
+	if (sig > 0 && sig < 32 && names[sig][0])
+		fmt(buf, 16, "SIG%s", names[sig]);
+	else if (sig == RTMIN || sig == RTMAX)
+		fmt(buf, 16, "SIGRT%s", sig == RTMIN ? "MIN" : "MAX");
+	else if (sig > RTMIN && sig < RTMAX)
+		fmt(buf, 16, "SIGRTMIN+%d", sig - RTMIN);
 	else
-		snprintf(buf, 16, "signal %d", sig);
+		fmt(buf, 16, "signal %d", sig);
 	return buf;
 }

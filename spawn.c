@@ -3,9 +3,9 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -18,8 +18,11 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 	const char *path = getenv("PATH");
 	int err = ENOENT;
 
+	tried[0] = '\0';
+	if (cmd[0] == '\0') /* as execvp(): no file has an empty name */
+		return ENOENT;
 	if (strchr(cmd, '/')) {
-		snprintf(tried, triedlen, "%s", cmd);
+		fmt(tried, triedlen, "%s", cmd);
 		execve(cmd, argv, environ);
 		return errno;
 	}
@@ -30,11 +33,11 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 		char file[PATH_MAX];
 
 		if (n + 1 + strlen(cmd) < sizeof file) {
-			snprintf(file, sizeof file, "%.*s%s%s", (int)n, n ? path : ".",
+			fmt(file, sizeof file, "%.*s%s%s", (int)n, n ? path : ".",
 				 "/", cmd);
 			execve(file, argv, environ);
 			if (errno != ENOENT && errno != ENOTDIR) {
-				snprintf(tried, triedlen, "%s", file);
+				fmt(tried, triedlen, "%s", file);
 				err = errno;
 				if (errno != EACCES)
 					return err;
@@ -45,7 +48,7 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 		path += n + 1;
 	}
 	if (err == ENOENT)
-		snprintf(tried, triedlen, "%s", cmd);
+		fmt(tried, triedlen, "%s", cmd);
 	return err;
 }
 
@@ -53,7 +56,7 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 static void run_child(const struct config *cfg, const struct inherited *inh,
 		      bool foreground)
 {
-	char tried[PATH_MAX];
+	char tried[PATH_MAX], buf[16];
 	int err;
 
 	if (!cfg->single_child) {
@@ -69,22 +72,24 @@ static void run_child(const struct config *cfg, const struct inherited *inh,
 	err = exec_search(cfg->argv, tried, sizeof tried);
 	/* ENOENT for a file that exists: its #! interpreter or loader is missing. */
 	if (err == ENOENT && access(tried, F_OK) == 0) {
-		say("exec %s: %s (its interpreter or loader is missing)", tried,
-		    strerror(err));
+		say("exec %.200s: %s (its interpreter or loader is missing)", tried,
+		    error_text(err, buf));
 		_exit(EXIT_CANNOT_RUN);
 	}
-	say("exec %s: %s", tried, strerror(err));
+	say("exec %.200s: %s", tried, error_text(err, buf));
 	_exit(err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 }
 
-/* Start the command; the parent gets its pid, or -1. */
-pid_t spawn(const struct config *cfg, const struct inherited *inh)
+/* Start the command and fill in run; 0, or -1 if it could not start. */
+int spawn(const struct config *cfg, const struct inherited *inh, struct run *run)
 {
 	/* Hand over the terminal only if it is ours to give: never steal it from
 	 * the shell that started pidone in the background. */
-	pid_t fg = tcgetpgrp(STDIN_FILENO);
-	bool foreground = fg > 0 && fg == getpgrp();
-	pid_t pid = fork();
+	bool foreground = !cfg->single_child && tty_foreground();
+	/* The bare system call: libc's fork() would block and restore every
+	 * signal around it and run atfork handlers, for threads pidone has not.
+	 * The child below calls nothing that needs libc's view of it updated. */
+	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 
 	if (pid < 0) {
 		say_errno("fork");
@@ -98,5 +103,9 @@ pid_t spawn(const struct config *cfg, const struct inherited *inh)
 		say_errno("setpgid");
 		return -1;
 	}
-	return pid;
+	run->child = pid;
+	run->target = cfg->single_child ? pid : -pid;
+	run->tty = foreground;
+	run->name = cfg->argv[0];
+	return 0;
 }

@@ -1,0 +1,84 @@
+/* oom.c: how many times the kernel's out-of-memory killer has struck in
+ * pidone's memory cgroup (v1 memory.oom_control or v2 memory.events, both
+ * "oom_kill N"), so an exit report can say who killed the command. */
+#include "pidone.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The whole of a small file, NUL-terminated; -1 if it cannot be read. */
+static int slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The number after "key " at the start of a line of text, or -1. */
+static long value_of(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *line = text; line; line = strchr(line, '\n')) {
+		long v = 0;
+
+		if (*line == '\n')
+			line++;
+		if (strncmp(line, key, n) != 0 || line[n] != ' ')
+			continue;
+		for (line += n + 1; *line >= '0' && *line <= '9'; line++)
+			v = v * 10 + (*line - '0');
+		return v;
+	}
+	return -1;
+}
+
+/* The cgroup path after "prefix" in /proc/self/cgroup ("4:memory:" for
+ * v1, "0::" for v2), copied into path; -1 if there is none. */
+static int cgroup_path(const char *cgroups, const char *tag, char *path, size_t size)
+{
+	for (const char *line = cgroups; line && *line; line = strchr(line, '\n')) {
+		const char *colon, *end;
+
+		if (*line == '\n')
+			line++;
+		colon = strchr(line, ':');
+		end = strchr(line, '\n');
+		if (!colon || (end && colon > end))
+			continue;
+		if (strncmp(colon + 1, tag, strlen(tag)) != 0)
+			continue;
+		colon += 1 + strlen(tag);
+		fmt(path, size, "%.*s", (int)(end ? end - colon : (long)strlen(colon)), colon);
+		return 0;
+	}
+	return -1;
+}
+
+long oom_kills(void)
+{
+	char cgroups[2048], path[512], file[640], text[1024];
+
+	if (slurp("/proc/self/cgroup", cgroups, sizeof cgroups) != 0)
+		return -1;
+	if (cgroup_path(cgroups, "memory:", path, sizeof path) == 0) {
+		fmt(file, sizeof file, "/sys/fs/cgroup/memory%s/memory.oom_control", path);
+		if (slurp(file, text, sizeof text) == 0)
+			return value_of(text, "oom_kill");
+	}
+	if (cgroup_path(cgroups, ":", path, sizeof path) == 0) {
+		fmt(file, sizeof file, "/sys/fs/cgroup%s/memory.events", path);
+		if (slurp(file, text, sizeof text) == 0)
+			return value_of(text, "oom_kill");
+	}
+	return -1;
+}
