@@ -299,6 +299,10 @@ static int apply(struct parser *p, const struct option *o, const char *val,
 		return from_env ? apply_list(p, val, apply_remap)
 				: apply_remap(p, val);
 	case O_PDEATH:
+		if (strcmp(val, "0") == 0) { /* as prctl(): none */
+			cfg->pdeath_signal = 0;
+			return 0;
+		}
 		return apply_signal(p, val, &cfg->pdeath_signal);
 	case O_SUBREAPER:
 		break; /* pidone is a subreaper whenever it is not PID 1 */

@@ -14,7 +14,7 @@
 static volatile sig_atomic_t target; /* -pgid, or pid with -c; 0: drop */
 static volatile sig_atomic_t forwarded[MAXSIG + 1];
 static const unsigned char *rewrite;
-static bool single_child, stop_with_child, tty;
+static bool single_child, stop_with_child, tty, verbose;
 static pid_t self;
 
 /* Signals the kernel raises for a fault in the receiving process itself. */
@@ -58,7 +58,12 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 		tty_give(-(pid_t)target);
 	if (target != 0 && to != 0) {
 		forwarded[to] = 1;
-		kill((pid_t)target, to);
+		if (kill((pid_t)target, to) == 0 && verbose) {
+			char name[16];
+
+			note(LVL_INFO, "signal", "forwarded %s to %s %d", signal_name(to, name),
+			     target < 0 ? "process group" : "pid", (int)(target < 0 ? -target : target));
+		}
 	}
 	/* Not PID 1: Ctrl-Z and friends stop pidone with its command, so the
 	 * shell that started pidone sees the job stop; SIGCONT resumes both. */
@@ -159,6 +164,7 @@ int signals_forward(const struct config *cfg, const struct run *run)
 	rewrite = cfg->rewrite;
 	single_child = cfg->single_child;
 	stop_with_child = !run->pid1;
+	verbose = cfg->verbosity >= 1;
 	tty = run->tty && !run->pid1;
 	self = run->self;
 	target = run->target;
