@@ -29,7 +29,8 @@ const char help_text[] =
 	" -V, --version; -l, -L, --license; -h, --help\n"
 	"\n"
 	"Each option has a PIDONE_ variable (PIDONE_GRACE=3, PIDONE_SINGLE_CHILD=1,\n"
-	"PIDONE_REMAP_EXIT=143,130 ...); options win. Exit: the command's status;\n"
+	"PIDONE_REMAP_EXIT=143,130 ...); options win. Also read: TINI_SUBREAPER,\n"
+	"TINI_VERBOSITY, TINI_KILL_PROCESS_GROUP, DUMB_INIT_SETSID. Exit: the command's;\n"
 	"125 pidone failed; 126 command not runnable; 127 not found. See pidone(1).\n";
 
 const char license_text[] =

@@ -175,6 +175,13 @@ int signals_forward(const struct config *cfg, const struct run *run)
 		if (install(sig, &sa) != 0) {
 			char name[16], buf[16];
 
+			/* Taken by the environment (valgrind keeps one): live without. */
+			if (errno == EINVAL) {
+				if (cfg->verbosity >= 1)
+					note(LVL_WARN, "signal", "cannot forward %s: %s",
+					     signal_name(sig, name), error_text(errno, buf));
+				continue;
+			}
 			say("sigaction %s: %s", signal_name(sig, name), error_text(errno, buf));
 			return -1;
 		}

@@ -22,8 +22,8 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 	if (cmd[0] == '\0') /* as execvp(): no file has an empty name */
 		return ENOENT;
 	if (strchr(cmd, '/')) {
-		fmt(tried, triedlen, "%s", cmd);
 		execve(cmd, argv, environ);
+		fmt(tried, triedlen, "%s", cmd);
 		return errno;
 	}
 	if (!path)

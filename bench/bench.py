@@ -1,0 +1,1012 @@
+#!/usr/bin/python3
+"""pidone's benchmark: pidone against tini, tini-static, dumb-init and
+catatonit, measured in one run, printed as one Markdown table.
+
+    bench.py [--quick] [--pidone PATH] [--helpers DIR]
+
+Needs root (pid namespaces, a pids cgroup, ptrace). Installs nothing: a
+missing peer or tool skips its column or rows with a message on stderr.
+See bench/README.md for what each row means and how it is measured.
+Safety: every init runs as PID 1 of a pid namespace made for it; we signal
+only those inits (by pid) and our own helpers; a timed-out run is ended by
+SIGKILL to its init, which takes the whole namespace with it.
+"""
+import argparse
+import os
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+PEERS = [
+    ("tini", "/usr/bin/tini"),
+    ("tini-static", "/usr/bin/tini-static"),
+    ("dumb-init", "/usr/bin/dumb-init"),
+    ("catatonit", "/usr/bin/catatonit"),
+]
+
+# x86-64 numbers of the calls an idle init sleeps in, for /proc/PID/syscall.
+SLEEP_CALLS = {0: "read", 7: "poll", 34: "pause", 61: "wait4",
+               128: "rt_sigtimedwait", 130: "rt_sigsuspend", 232: "epoll_wait",
+               247: "waitid", 271: "ppoll", 281: "epoll_pwait"}
+WAIT_NAMES = {"wait4", "waitid", "rt_sigtimedwait", "rt_sigsuspend", "pause",
+              "ppoll", "poll", "epoll_wait", "epoll_pwait", "select", "pselect6"}
+
+QUICK = dict(runtime_rounds=40, idle_window=2.0, paced_strace=300,
+             paced_icount=50, burst_strace=1000, big=2000, big_reps=3, lat_rounds=300,
+             fwd_strace=100, fwd_icount=50, rt_burst=10000)
+FULL = dict(runtime_rounds=300, idle_window=10.0, paced_strace=10000,
+            paced_icount=1000, burst_strace=10000, big=50000, big_reps=3, lat_rounds=3000,
+            fwd_strace=2000, fwd_icount=300, rt_burst=10000)
+
+# Every init and helper runs with this environment, the one `docker run -t`
+# gives a container, so runs on different machines compare (an init that
+# scans its environment pays per variable).
+BENCH_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+             "HOSTNAME": "pidone-bench", "HOME": "/root", "TERM": "xterm"}
+
+T0 = time.monotonic()
+
+
+def note(msg):
+    print(f"[bench {time.monotonic() - T0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+# ---- processes ------------------------------------------------------------
+
+def children_of(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while True:
+        v = predicate()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.002)
+
+
+def proc_state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
+
+
+def sleeping_in(pid):
+    """The call pid is blocked in, if it sleeps in one of SLEEP_CALLS."""
+    try:
+        with open(f"/proc/{pid}/syscall") as f:
+            first = f.read().split()[0]
+    except (OSError, IndexError):
+        return None
+    if proc_state(pid) == "S" and first.isdigit() and int(first) in SLEEP_CALLS:
+        return SLEEP_CALLS[int(first)]
+    return None
+
+
+def status_field(pid, name):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k == name:
+                return v.strip()
+    return None
+
+
+class Run:
+    """A launcher (unshare or icount) whose child is the init, PID 1 of a
+    fresh namespace; init_pid is that init's pid in our namespace."""
+
+    def __init__(self, argv, pass_fds=(), preexec=None, stdout=subprocess.DEVNULL):
+        self.p = subprocess.Popen(argv, pass_fds=pass_fds, stdin=subprocess.DEVNULL,
+                                  stdout=stdout, stderr=subprocess.PIPE,
+                                  start_new_session=True, preexec_fn=preexec)
+        self.init_pid = None
+
+    def find_init(self, timeout=10):
+        self.init_pid = wait_for(lambda: (children_of(self.p.pid) or [None])[0],
+                                 timeout, "the init to start")
+        return self.init_pid
+
+    def idle(self, timeout=30):
+        """Wait until the init sleeps in its wait call."""
+        return wait_for(lambda: sleeping_in(self.init_pid), timeout,
+                        f"init {self.init_pid} to go idle")
+
+    def finish(self, timeout=60):
+        try:
+            self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            note(f"run {self.p.args[:4]} timed out: SIGKILL to its init")
+            self.kill()
+        err = self.p.stderr.read().decode(errors="replace") if self.p.stderr else ""
+        out = ""
+        if self.p.stdout:
+            out = self.p.stdout.read().decode(errors="replace")
+        return self.p.returncode, out, err
+
+    def kill(self):
+        # SIGKILL to a namespace's init ends everything in that namespace.
+        for pid in ([self.init_pid] if self.init_pid else []) + [self.p.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            self.p.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+def unshare(init, args, **kw):
+    return Run(["unshare", "-fp", *init, "--", *args], **kw)
+
+
+def read_exact(fd, n, timeout):
+    data = b""
+    deadline = time.monotonic() + timeout
+    while len(data) < n:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimeoutError("no answer from the child")
+        chunk = os.read(fd, n - len(data))
+        if not chunk:
+            raise EOFError("child closed its pipe")
+        data += chunk
+    return data
+
+
+# ---- strace output ----------------------------------------------------------
+
+LINE = re.compile(r"^(?:(\d+)\s+)?([a-z_0-9]+)\((.*)$")
+
+
+def strace_calls(path):
+    """[(pid or None, name, rest)] for every system call started, in order."""
+    out = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = LINE.match(line)
+            if m:
+                out.append((int(m.group(1)) if m.group(1) else None, m.group(2),
+                            m.group(3)))
+    return out
+
+
+def startup_syscalls(path, init_path):
+    """(until first wait: init + child until execve, whole run: init + child
+    until execve) from `strace -f` of `unshare -fp INIT -- /bin/true`."""
+    calls = strace_calls(path)
+    init = next(p for p, n, r in calls if n == "execve" and r.startswith(f'"{init_path}"'))
+    child = next(p for p, n, r in calls if n == "execve" and r.startswith('"/bin/true"')
+                 and p != init)
+    mine = [(n, r) for p, n, r in calls if p == init]
+    start = next(i for i, (n, r) in enumerate(mine) if n == "execve"
+                 and r.startswith(f'"{init_path}"'))
+    mine = mine[start + 1:]
+    sfds = set()
+    first_wait = len(mine)
+    for i, (n, r) in enumerate(mine):
+        if n in WAIT_NAMES or (n == "read" and r.split(",")[0] in sfds):
+            first_wait = i
+            break
+        if n in ("signalfd", "signalfd4"):
+            m = re.search(r"= (\d+)", r)
+            if m:
+                sfds.add(m.group(1))
+    kid = []
+    for p, n, r in calls:
+        if p == child:
+            if n == "execve" and r.startswith('"/bin/true"'):
+                break
+            kid.append(n)
+    return first_wait + len(kid), len(mine) + len(kid), mine[:first_wait], kid
+
+
+def count_by_name(calls):
+    d = {}
+    for c in calls:
+        d[c[1]] = d.get(c[1], 0) + 1
+    return d
+
+
+# ---- helpers ---------------------------------------------------------------
+
+class Bench:
+    def __init__(self, args):
+        self.a = QUICK if args.quick else FULL
+        self.quick = args.quick
+        self.h = args.helpers
+        self.tmp = tempfile.mkdtemp(prefix="pidone-bench.")
+        self.inits = [("pidone", os.path.abspath(args.pidone))]
+        for name, path in PEERS:
+            if os.access(path, os.X_OK):
+                self.inits.append((name, path))
+            else:
+                note(f"{path} not found: no {name} column (apt-get install "
+                     f"{name.split('-')[0]})")
+        self.names = [n for n, _ in self.inits]
+        self.have = {t: shutil.which(t) for t in ("strace", "valgrind", "taskset")}
+        for t, p in self.have.items():
+            if not p:
+                note(f"{t} not found: rows that need it are skipped")
+        self.rows = []
+        self.notes = {}
+        self.cgroup = None
+
+    def helper(self, name):
+        return os.path.join(self.h, name)
+
+    def row(self, metric, values, cells=None, better="lower", basis=None, note_=None):
+        self.rows.append(dict(metric=metric, values=values, cells=cells or {},
+                              better=better, basis=basis, note=note_))
+
+    # -- size --
+    def size(self):
+        values, cells, static = {}, {}, {}
+        for name, path in self.inits:
+            values[name] = os.path.getsize(path)
+            static[name] = is_static(path)
+            cells[name] = f"{values[name]:,} ({'static' if static[name] else 'dynamic'})"
+        self.row("binary size, bytes", values, cells,
+                 basis=[n for n in self.names[1:] if static[n]],
+                 note_="size")
+
+    # -- idle memory and wake-ups, normal and pause mode --
+    def idle(self):
+        runs = {}
+        for name, path in self.inits:
+            runs[name] = unshare([path], ["/bin/sleep", "600"])
+        pause = {}
+        for name, path in self.inits:
+            if name in ("pidone", "catatonit"):
+                pause[name] = Run(["unshare", "-fp", path, "-P"])
+        try:
+            for r in list(runs.values()) + list(pause.values()):
+                r.find_init()
+                r.idle()
+            time.sleep(0.2)
+            mem = {n: smaps(r.init_pid) for n, r in runs.items()}
+            pmem = {n: smaps(r.init_pid) for n, r in pause.items()}
+            w = self.a["idle_window"]
+            before = {n: ctxt(r.init_pid) for n, r in {**runs, **{"P" + k: v for k, v in pause.items()}}.items()}
+            time.sleep(w)
+            after = {n: ctxt(r.init_pid) for n, r in {**runs, **{"P" + k: v for k, v in pause.items()}}.items()}
+        finally:
+            for r in list(runs.values()) + list(pause.values()):
+                r.kill()
+        self.row("idle RSS, KiB", {n: m["Rss"] for n, m in mem.items()})
+        self.row("idle Private_Dirty, KiB", {n: m["Private_Dirty"] for n, m in mem.items()})
+        self.row(f"idle wake-ups (context switches in {w:g} s)",
+                 {n: after[n] - before[n] for n in runs})
+        if pmem:
+            self.row("pause mode (-P) idle RSS, KiB", {n: m["Rss"] for n, m in pmem.items()},
+                     note_="pause")
+            self.row("pause mode (-P) idle Private_Dirty, KiB",
+                     {n: m["Private_Dirty"] for n, m in pmem.items()})
+            self.row(f"pause mode (-P) wake-ups in {w:g} s",
+                     {n: after["P" + n] - before["P" + n] for n in pause})
+
+    # -- start-up instructions and syscalls --
+    def startup(self):
+        values, cells = {}, {}
+        for name, path in (self.inits if not self.quick else []):
+            res = self.icount([path], ["/bin/true"])
+            if res:
+                values[name] = res["parent"] + res["child"]
+                cells[name] = f"{values[name]:,} ({res['parent']:,} + {res['child']:,})"
+        if values:
+            self.row("start-up: instructions, whole `INIT -- /bin/true` (init + its child "
+                     "before execve)", values, cells)
+        if self.have["valgrind"]:
+            values, cells = {}, {}
+            for name, path in self.inits:
+                d = os.path.join(self.tmp, f"cg.{name}")
+                os.makedirs(d, exist_ok=True)
+                r = subprocess.run(["unshare", "-fp", self.have["valgrind"], "-q",
+                                    "--tool=callgrind", "--trace-children=no",
+                                    f"--callgrind-out-file={d}/cg.%p", path, "--",
+                                    "/bin/true"], capture_output=True, timeout=120)
+                files = [f for f in os.listdir(d)]
+                ir = None
+                if r.returncode == 0 and "cg.1" in files:
+                    with open(os.path.join(d, "cg.1")) as f:
+                        for line in f:
+                            if line.startswith("summary:"):
+                                ir = int(line.split()[1])
+                if ir is None:
+                    msg = r.stderr.decode(errors="replace").strip().splitlines()
+                    msg = [m for m in msg if not m.startswith("==")]
+                    cells[name] = f"n/a (exit {r.returncode})"
+                    self.notes.setdefault("callgrind-fail", []).append(
+                        f"{name} under valgrind: exit {r.returncode}: "
+                        f"{msg[-1] if msg else ''}")
+                else:
+                    values[name] = ir
+            self.row("start-up: callgrind Ir, whole `INIT -- /bin/true` (init only)",
+                     values, cells, note_="callgrind")
+        if self.have["strace"]:
+            v1, v2, detail = {}, {}, {}
+            for name, path in self.inits:
+                out = os.path.join(self.tmp, f"st.start.{name}")
+                subprocess.run([self.have["strace"], "-f", "-qq", "-o", out, "unshare",
+                                "-fp", path, "--", "/bin/true"], capture_output=True,
+                               timeout=60)
+                try:
+                    first, whole, upto, kid = startup_syscalls(out, path)
+                except StopIteration:
+                    note(f"strace of {name} start-up: could not parse {out}")
+                    continue
+                v1[name], v2[name] = first, whole
+                detail[name] = count_by_name([(None, n) for n, _ in upto] +
+                                             [(None, n) for n in kid])
+            self.row("start-up: syscalls until the init's first wait + its child's until execve",
+                     v1, note_="strace-start")
+            self.row("start-up: syscalls, whole `INIT -- /bin/true` (init + child before execve)", v2)
+            self.notes["startup-detail"] = detail
+
+    def icount(self, init, args, pass_fds=(), during=None):
+        """Run init under icount as PID 1 of a new namespace; during(run) is
+        called once the init is idle. Returns {'parent', 'child'} or None."""
+        out = os.path.join(self.tmp, "icount.out")
+        if os.path.exists(out):
+            os.unlink(out)
+        pin = [self.have["taskset"], "-c", "1"] if self.have["taskset"] else []
+        r = Run([*pin, self.helper("icount"), "-n", "-o", out, "--", *init, "--", *args],
+                pass_fds=pass_fds)
+        try:
+            if during:
+                r.find_init()
+                r.idle(120)
+                during(r)
+            rc, _, err = r.finish(600)
+        except Exception:
+            r.kill()
+            raise
+        try:
+            with open(out) as f:
+                d = dict(line.split() for line in f)
+            return {k: int(v) for k, v in d.items()}
+        except OSError:
+            note(f"icount {init[0]} failed: {err.strip()}")
+            return None
+
+    # -- wall time --
+    def walltime(self):
+        cmds = [["/usr/bin/unshare", "-fp", "/bin/true"]]
+        for name, path in self.inits:
+            cmds.append(["/usr/bin/unshare", "-fp", path, "--", "/bin/true"])
+        argv = [self.helper("runtime"), str(self.a["runtime_rounds"])]
+        for i, c in enumerate(cmds):
+            argv += ([] if i == 0 else ["::"]) + c
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=600).stdout
+        rounds = [list(map(int, l.split())) for l in out.splitlines() if l.strip()]
+        rounds = [r for r in rounds if all(x > 0 for x in r)]
+        direct = [r[0] for r in rounds]
+        values, cells = {}, {}
+        for i, (name, _) in enumerate(self.inits, start=1):
+            d = sorted((r[i] - r[0]) / 1000 for r in rounds)
+            q = quartiles(d)
+            values[name] = q[1]
+            cells[name] = f"{q[1]:.0f} (IQR {q[0]:.0f}–{q[2]:.0f})"
+        self.row(f"start-up overhead, wall µs over `unshare -fp /bin/true` "
+                 f"(median of {len(rounds)} paired runs)", values, cells, note_="wall")
+        self.notes["direct"] = quartiles(sorted(x / 1000 for x in direct))
+
+    # -- reaping --
+    def reaping(self):
+        n = self.a["paced_strace"]
+        if self.have["strace"]:
+            v, cells, per = {}, {}, {}
+            for name, path in self.inits:
+                c0 = self.strace_orphans(path, 0, True)
+                cn = self.strace_orphans(path, n, True)
+                if c0 is None or cn is None:
+                    continue
+                v[name] = (sum(cn.values()) - sum(c0.values())) / n
+                per[name] = {k: (cn.get(k, 0) - c0.get(k, 0)) / n for k in cn}
+                cells[name] = f"{v[name]:.2f}"
+            self.row(f"reaping, one orphan at a time: syscalls per orphan ({n:,} orphans)",
+                     v, cells, note_="paced")
+            self.notes["paced-detail"] = per
+            nb = self.a["burst_strace"]
+            v, cells = {}, {}
+            for name, path in self.inits:
+                c0 = self.strace_orphans(path, 0, False)
+                cn = self.strace_orphans(path, nb, False)
+                if c0 is None or cn is None:
+                    continue
+                v[name] = (sum(cn.values()) - sum(c0.values())) / nb
+                cells[name] = f"{v[name]:.2f}"
+            self.row(f"reaping, orphans as fast as they come: syscalls per orphan "
+                     f"({nb:,}, init under strace)", v, cells, note_="burst")
+    def strace_orphans(self, path, n, paced):
+        go_r, go_w = os.pipe()
+        out = os.path.join(self.tmp, f"st.orph.{os.path.basename(path)}.{n}")
+        r = unshare([path], [self.helper("orphans"), str(n), str(go_r)] +
+                    (["paced"] if paced else []), pass_fds=(go_r,),
+                    stdout=subprocess.PIPE)
+        os.close(go_r)
+        st = None
+        try:
+            r.find_init()
+            r.idle()
+            st = subprocess.Popen([self.have["strace"], "-qq", "-o", out, "-p",
+                                   str(r.init_pid)], stdin=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+            wait_for(lambda: status_field(r.init_pid, "TracerPid") not in (None, "0"),
+                     10, "strace to attach")
+            r.idle()
+            os.write(go_w, b"g")
+            os.close(go_w)
+            go_w = None
+            rc, o, err = r.finish(300)
+            st.wait(60)
+        except Exception as e:
+            note(f"strace reaping {path} {n}: {e}")
+            r.kill()
+            if st:
+                st.kill()
+                st.wait()
+            return None
+        finally:
+            if go_w is not None:
+                os.close(go_w)
+        if "reaped_all 1" not in o:
+            note(f"{path}: orphan maker says: {o.strip()} {err.strip()}")
+        return count_by_name(strace_calls(out))
+
+    def big_burst(self):
+        n, reps = self.a["big"], self.a["big_reps"]
+        base = "/sys/fs/cgroup/pids"
+        if not os.path.exists(os.path.join(base, "cgroup.procs")):
+            note("no pids cgroup at /sys/fs/cgroup/pids: peak unreaped not measured")
+            base = None
+        made, times, peaks, bad = {}, {}, {}, {}
+        for rep in range(reps):  # round-robin: every init sees the same machine
+            for name, path in self.inits:
+                res = self.one_burst(name, path, n, base)
+                if res is None:
+                    bad[name] = bad.get(name, 0) + 1
+                    continue
+                ok, ms, peak = res
+                made[name] = made.get(name, 0) + (n if ok else 0)
+                if not ok:
+                    bad[name] = bad.get(name, 0) + 1
+                times.setdefault(name, []).append(ms)
+                if peak is not None:
+                    peaks.setdefault(name, []).append(peak)
+        reaped, cells = {}, {}
+        for name in self.names:
+            if name not in times:
+                continue
+            reaped[name] = made.get(name, 0) // reps
+            t = statistics.median(times[name])
+            cells[name] = (f"{'all' if not bad.get(name) else 'NOT all'} {n:,}, "
+                           f"median {t:,.0f} ms")
+        self.row(f"{n:,} orphans as fast as possible ({reps} runs): reaped", reaped, cells,
+                 better="higher")
+        if peaks:
+            v = {k: statistics.median(p) for k, p in peaks.items()}
+            c = {k: f"{statistics.median(p):g} ({min(p)}–{max(p)})" for k, p in peaks.items()}
+            self.row(f"{n:,} orphans as fast as possible: peak unreaped, median (range)", v, c,
+                     note_="peak")
+
+    def one_burst(self, name, path, n, base):
+        cg = None
+        if base:
+            cg = os.path.join(base, f"pidone-bench-{os.getpid()}-{name}")
+            os.mkdir(cg)
+            self.cgroup = cg
+        try:
+            pre = (lambda: _join(cg)) if cg else None
+            r = unshare([path], [self.helper("orphans"), str(n)], preexec=pre,
+                        stdout=subprocess.PIPE)
+            rc, out, err = r.finish(300)
+            m = re.search(r"made (\d+) failed (\d+) create_ms ([\d.]+) reaped_all (\d) "
+                          r"wait_ms ([\d.]+)", out)
+            if not m:
+                note(f"{name}: orphans: exit {rc}: {out.strip()} {err.strip()}")
+                return None
+            ok = m.group(4) == "1" and int(m.group(1)) == n
+            ms = float(m.group(3)) + float(m.group(5))
+            peak = None
+            if cg:
+                with open(os.path.join(cg, "pids.peak")) as f:
+                    # unshare, the init, the orphan maker and one middle
+                    peak = max(0, int(f.read()) - 4)
+            return ok, ms, peak
+        finally:
+            if cg:
+                rmdir_cgroup(cg)
+                self.cgroup = None
+
+    # -- signals --
+    def forwarding(self):
+        if self.have["strace"]:
+            n = self.a["fwd_strace"]
+            v, cells, per = {}, {}, {}
+            for name, path in self.inits:
+                c0 = self.strace_forward(path, 0)
+                cn = self.strace_forward(path, n)
+                if c0 is None or cn is None:
+                    continue
+                shown = (sum(cn.values()) - sum(c0.values())) / n
+                # Each rt_sigreturn returns into the interrupted wait4, which
+                # SA_RESTART enters again; strace mostly prints no line for
+                # that, so count one wait4 per rt_sigreturn instead.
+                restarted = (cn.get("rt_sigreturn", 0) - c0.get("rt_sigreturn", 0)) / n
+                waits = (cn.get("wait4", 0) - c0.get("wait4", 0)) / n
+                v[name] = shown - waits + restarted if restarted else shown
+                per[name] = {k: (cn.get(k, 0) - c0.get(k, 0)) / n for k in cn}
+                cells[name] = (f"{v[name]:.2f} (strace prints {shown:.2f})"
+                               if abs(v[name] - shown) > 0.005 else f"{v[name]:.2f}")
+            self.row(f"signal forwarding: syscalls per signal ({n:,} SIGUSR1)", v,
+                     cells, note_="fwd")
+            self.notes["fwd-detail"] = per
+    def ack_child(self, path, mode="ack", pin=False):
+        ack_r, ack_w = os.pipe()
+        ctl_r, ctl_w = os.pipe()
+        pre = [self.have["taskset"], "-c", "0"] if pin and self.have["taskset"] else []
+        child = [self.helper("sigchild"), mode, str(ack_w), str(ctl_r)]
+        if path:
+            r = Run([*pre, "unshare", "-fp", path, "--", *child], pass_fds=(ack_w, ctl_r))
+        else:
+            r = Run([*pre, *child], pass_fds=(ack_w, ctl_r))
+        os.close(ack_w)
+        os.close(ctl_r)
+        return r, ack_r, ctl_w
+
+    def strace_forward(self, path, n):
+        r, ack, ctl = self.ack_child(path)
+        out = os.path.join(self.tmp, f"st.fwd.{os.path.basename(path)}.{n}")
+        st = None
+        try:
+            r.find_init()
+            read_exact(ack, 1, 10)
+            r.idle()
+            st = subprocess.Popen([self.have["strace"], "-qq", "-o", out, "-p",
+                                   str(r.init_pid)], stdin=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+            wait_for(lambda: status_field(r.init_pid, "TracerPid") not in (None, "0"),
+                     10, "strace to attach")
+            r.idle()
+            if n:
+                s = subprocess.run([self.helper("sigsend"), "n", str(n),
+                                    f"{r.init_pid}:{ack}"], pass_fds=(ack,),
+                                   capture_output=True, text=True, timeout=120)
+                if s.stdout.strip() != str(n):
+                    note(f"{path}: only {s.stdout.strip()} of {n} signals acked")
+            r.idle()
+            st.send_signal(signal.SIGINT)
+            st.wait(30)
+            os.close(ctl)
+            ctl = None
+            r.finish(30)
+        except Exception as e:
+            note(f"strace forwarding {path}: {e}")
+            r.kill()
+            if st:
+                st.kill()
+                st.wait()
+            return None
+        finally:
+            os.close(ack)
+            if ctl is not None:
+                os.close(ctl)
+        return count_by_name(strace_calls(out))
+
+    def instructions(self):
+        """One icount run per init, child `sigchild work`: read the live
+        counts when the init first sleeps (start-up), after N orphans made one
+        at a time, and after N forwarded signals; differences need no
+        baseline run."""
+        no, ns = self.a["paced_icount"], self.a["fwd_icount"]
+        start, cstart, reap, fwd = {}, {}, {}, {}
+        for name, path in self.inits:
+            try:
+                m = self.icount_work(path, no, ns)
+            except Exception as e:
+                note(f"icount {name}: {type(e).__name__}: {e}")
+                continue
+            if not m:
+                continue
+            start[name] = m[0][0] + m[0][1]
+            cstart[name] = f"{start[name]:,} ({m[0][0]:,} + {m[0][1]:,})"
+            reap[name] = (m[1][0] - m[0][0]) / no
+            fwd[name] = (m[2][0] - m[1][0]) / ns
+        self.row("start-up: instructions until the init first sleeps (init + its child "
+                 "before execve)", start, cstart, note_="icount")
+        self.row(f"reaping, one orphan at a time: instructions per orphan ({no:,} orphans)",
+                 reap, {k: f"{v:.1f}" for k, v in reap.items()}, note_="icount-reap")
+        self.row(f"signal forwarding: instructions per signal ({ns:,} SIGUSR1)",
+                 fwd, {k: f"{v:.1f}" for k, v in fwd.items()}, note_="icount-fwd")
+
+    def icount_work(self, path, n_orphans, n_signals):
+        ack_r, ack_w = os.pipe()
+        ctl_r, ctl_w = os.pipe()
+        out = os.path.join(self.tmp, "icount.out")
+        live = os.path.join(self.tmp, "icount.live")
+        pin = [self.have["taskset"], "-c", "1"] if self.have["taskset"] else []
+        r = Run([*pin, self.helper("icount"), "-n", "-m", live, "-o", out, "--", path, "--",
+                 self.helper("sigchild"), "work", str(ack_w), str(ctl_r), str(n_orphans)],
+                pass_fds=(ack_w, ctl_r))
+        os.close(ack_w)
+        os.close(ctl_r)
+
+        def counts():
+            with open(live, "rb") as f:
+                return struct.unpack("QQQ", f.read(24))
+
+        def settled():
+            """The init sleeps and the counts stay put for 50 ms."""
+            def still():
+                if not sleeping_in(r.init_pid):
+                    return None
+                a = counts()
+                time.sleep(0.05)
+                return a if sleeping_in(r.init_pid) and counts() == a and a[2] == 0 else None
+            return wait_for(still, 120, f"{path} to settle under icount")
+
+        try:
+            r.find_init(30)
+            if read_exact(ack_r, 1, 120) != b"R":
+                raise RuntimeError("child did not start")
+            m0 = settled()
+            os.write(ctl_w, b"o")
+            if read_exact(ack_r, 1, 900) != b"D":
+                raise RuntimeError("an orphan was not reaped")
+            m1 = settled()
+            s = subprocess.run([self.helper("sigsend"), "n", str(n_signals),
+                                f"{r.init_pid}:{ack_r}"], pass_fds=(ack_r,),
+                               capture_output=True, text=True, timeout=900)
+            if s.stdout.strip() != str(n_signals):
+                raise RuntimeError(f"only {s.stdout.strip()} of {n_signals} signals acked")
+            m2 = settled()
+            os.close(ctl_w)
+            ctl_w = None
+            r.finish(120)
+        except Exception:
+            r.kill()
+            raise
+        finally:
+            os.close(ack_r)
+            if ctl_w is not None:
+                os.close(ctl_w)
+        return m0, m1, m2
+
+    def latency(self):
+        runs, fds = [], []
+        targets = [("direct", None)] + self.inits
+        try:
+            for name, path in targets:
+                r, ack, ctl = self.ack_child(path, pin=True)
+                runs.append(r)
+                fds += [ack, ctl]
+                if path:
+                    r.find_init()
+                else:
+                    r.init_pid = r.p.pid
+                read_exact(ack, 1, 10)
+                if path:
+                    r.idle()
+            pin = [self.have["taskset"], "-c", "0"] if self.have["taskset"] else []
+            tg = [f"{r.init_pid}:{fds[2 * i]}" for i, r in enumerate(runs)]
+            s = subprocess.run([*pin, self.helper("sigsend"), "lat",
+                                str(self.a["lat_rounds"]), *tg],
+                               pass_fds=tuple(fds[0::2]), capture_output=True, text=True,
+                               timeout=600)
+            lines = s.stdout.splitlines()
+        finally:
+            for r in runs:
+                r.kill()
+            for fd in fds:
+                os.close(fd)
+        res = {}
+        for (name, _), line in zip(targets, lines):
+            mn, p25, med, p75, mx, lost = map(int, line.split())
+            res[name] = (p25 / 1000, med / 1000, p75 / 1000, lost)
+        direct = res.pop("direct")
+        values, cells = {}, {}
+        for name, (p25, med, p75, lost) in res.items():
+            values[name] = med
+            cells[name] = (f"{med:.1f} (+{med - direct[1]:.1f}; IQR {p25:.1f}–{p75:.1f})"
+                           + (f", {lost} lost" if lost else ""))
+        self.row(f"signal latency kill(init) → child's handler, µs, median of "
+                 f"{self.a['lat_rounds']:,} (+ over direct)", values, cells, note_="latency")
+        self.notes["lat-direct"] = direct
+
+    def rt_burst(self):
+        n = self.a["rt_burst"]
+        values, cells = {}, {}
+        for name, path in self.inits:
+            r, ack, ctl = self.ack_child(path, mode="burst")
+            try:
+                r.find_init()
+                read_exact(ack, 1, 10)
+                r.idle()
+                s = subprocess.run([self.helper("sigsend"), "burst", str(n),
+                                    str(r.init_pid)], capture_output=True, text=True,
+                                   timeout=60)
+                try:
+                    at_marker = struct.unpack("i", read_exact(ack, 4, 10))[0]
+                except (TimeoutError, EOFError):
+                    at_marker = None
+                os.close(ctl)
+                ctl = None
+                try:
+                    final = struct.unpack("i", read_exact(ack, 4, 10))[0]
+                except (TimeoutError, EOFError):
+                    final = None
+                r.finish(30)
+            except Exception as e:
+                note(f"rt burst {name}: {e}")
+                r.kill()
+                continue
+            finally:
+                os.close(ack)
+                if ctl is not None:
+                    os.close(ctl)
+            values[name] = final or 0
+            if final is None:
+                cells[name] = "no report"
+            else:
+                if at_marker is None:
+                    order = "end marker lost"
+                elif at_marker == final:
+                    order = "in order"
+                else:
+                    order = f"{final - at_marker:,} after the end marker"
+                cells[name] = f"{final:,} ({order})"
+            m = re.search(r"eagain (\d+)", s.stdout)
+            if m and int(m.group(1)):
+                cells[name] += f", {int(m.group(1)):,} EAGAIN"
+        self.row(f"real-time burst: {n:,} SIGRTMIN+1 delivered to the child", values, cells,
+                 better="higher", note_="rt")
+
+    # -- table --
+    def table(self):
+        cols = self.names
+        out = ["| metric | " + " | ".join(cols) + " | best peer ÷ pidone |",
+               "|---|" + "---:|" * len(cols) + "---:|"]
+        for r in self.rows:
+            cells = []
+            for n in cols:
+                if n in r["cells"]:
+                    cells.append(r["cells"][n])
+                elif n in r["values"]:
+                    cells.append(fmt(r["values"][n]))
+                else:
+                    cells.append("—")
+            out.append(f"| {r['metric']} | " + " | ".join(cells) + f" | {ratio(r)} |")
+        return "\n".join(out)
+
+
+def _join(cg):
+    with open(os.path.join(cg, "cgroup.procs"), "w") as f:
+        f.write(str(os.getpid()))
+
+
+def rmdir_cgroup(cg):
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            os.rmdir(cg)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                note(f"could not remove {cg}")
+                return
+            time.sleep(0.05)
+
+
+def fmt(v):
+    if isinstance(v, float):
+        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
+    return f"{v:,}"
+
+
+def ratio(r):
+    v = r["values"]
+    if "pidone" not in v:
+        return "—"
+    peers = [n for n in (r["basis"] if r["basis"] is not None else v) if n != "pidone" and n in v]
+    if not peers:
+        return "—"
+    p = v["pidone"]
+    if r["better"] == "lower":
+        best = min(v[n] for n in peers)
+        if p == 0:
+            return "= (both 0)" if best == 0 else "∞"
+        return f"{best / p:.2f}"
+    best = max(v[n] for n in peers)
+    if best == 0:
+        return "= (both 0)" if p == 0 else "∞"
+    return f"{p / best:.2f}"
+
+
+def quartiles(xs):
+    if not xs:
+        return (float("nan"),) * 3
+    xs = sorted(xs)
+    q = statistics.quantiles(xs, n=4) if len(xs) > 1 else [xs[0]] * 3
+    return (q[0], statistics.median(xs), q[2])
+
+
+def is_static(path):
+    """No PT_INTERP program header: the kernel runs it without a loader."""
+    with open(path, "rb") as f:
+        h = f.read(64)
+        if h[:4] != b"\x7fELF" or h[4] != 2:
+            return False
+        phoff = struct.unpack_from("<Q", h, 32)[0]
+        phentsize, phnum = struct.unpack_from("<HH", h, 54)
+        f.seek(phoff)
+        ph = f.read(phentsize * phnum)
+    return all(struct.unpack_from("<I", ph, i * phentsize)[0] != 3 for i in range(phnum))
+
+
+def smaps(pid):
+    d = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "kB":
+                d[parts[0].rstrip(":")] = int(parts[1])
+    return d
+
+
+def ctxt(pid):
+    return int(status_field(pid, "voluntary_ctxt_switches")) + \
+        int(status_field(pid, "nonvoluntary_ctxt_switches"))
+
+
+FOOTNOTES = """\
+Footnotes (how each row is measured; details in bench/README.md):
+- Every init runs as PID 1 of its own pid namespace (`unshare -fp`), in the same run. \
+"best peer ÷ pidone" divides the best peer's figure by pidone's for lower-is-better rows \
+(pidone's by the best peer's for the higher-is-better rows), so > 1 means pidone is \
+better and < 1 means a peer is. The Kubernetes pause binary has no column: its source is \
+not in this repository and it is not packaged; `catatonit -P` is the pause-mode peer.
+- size: file size; static = no ELF interpreter. The ratio is against the static peers \
+only (a dynamic binary's size leaves out the libc it maps).
+- RSS / Private_Dirty: /proc/PID/smaps_rollup of the init while its child sleeps \
+(`INIT -- sleep`), or with no child in pause mode. Dynamic peers' RSS counts shared libc pages.
+- wake-ups: voluntary + involuntary context switches of the init over the window, all \
+inits idle at the same time.
+- instructions: user-space instructions counted by single-stepping the init with ptrace \
+(bench/icount.c, pinned to one CPU), from the first instruction after its execve, plus its \
+forked child's until that child's execve (shown as "init + child"). One run per init with \
+`sigchild work` as the command: the counts are read when the init first sleeps (start-up), \
+after N orphans (reaping) and after N signals (forwarding); the per-item figures are the \
+differences divided by N, with no start-up or exit in them. Dynamic peers include the \
+dynamic loader. The whole-run row (full run only) counts `INIT -- /bin/true` from start to \
+exit. Callgrind cannot run pidone (valgrind reserves SIGRTMAX and pidone will not start \
+without a handler on every signal), so its row has no pidone figure; it shows that icount and \
+callgrind agree on the peers to within a few per cent (valgrind's emulated CPU makes glibc \
+pick other string functions).
+- start-up syscalls: `strace -f` of `unshare -fp INIT -- /bin/true`: the init's calls after \
+its own execve up to (not including) the first call it sleeps in (wait4, rt_sigtimedwait, a \
+read of its signalfd...), plus the forked child's calls before its execve. The whole-run row \
+counts all the init's calls to its exit_group.
+- wall: `runtime` runs `unshare -fp /bin/true` and `unshare -fp INIT -- /bin/true` back to \
+back each round (order rotating); the cell is the median and IQR over rounds of the \
+difference from the direct run in the same round.
+- reaping, one at a time: the orphan maker (vfork a middle, which forks a grandchild and \
+exits; the grandchild exits at once) makes the next orphan only when the last is reaped and \
+the init sleeps again in its wait call, so every orphan costs one wake-up. syscalls: \
+`strace -p` on the init, (count with N orphans − count with 0) / N; instructions: icount, \
+same difference. "as fast as they come": orphans made back to back while strace slows the \
+init, so peers that reap in a loop reap several per wake-up.
+- peak unreaped: the pids cgroup (v1) `pids.peak` of a cgroup made for the run, minus the 4 \
+processes that are not orphans (unshare, the init, the maker, one middle): the most orphans \
+dead-but-unreaped (or just exiting) at once. "reaped": the maker checks every orphan is gone \
+(kill(pid, 0) fails) within 120 s.
+- forwarding: the child acks each SIGUSR1 through a pipe before the next is sent. syscalls: \
+`strace -p` on the idle init, (count with N − count with 0) / N; instructions: icount, same \
+difference. pidone forwards from a signal handler while it sleeps in wait4(-1) with \
+SA_RESTART: per signal the kernel sees kill, rt_sigreturn, and wait4 entered again (the \
+handler returns to the wait4 instruction). strace prints the first two and almost never a \
+line for the restarted wait4, so the row counts one wait4 per rt_sigreturn and shows what \
+strace printed beside it. Peers that sleep in sigtimedwait or read(signalfd) take the \
+signal as the result of that call: the call, kill, and (tini) one waitpid check.
+- latency: every init and a direct child (no init) all pinned to CPU 0 with the sender, \
+SIGUSR1 sent round-robin (start rotating each round), time from kill() to reading the \
+child's ack byte; "+" is the median minus the direct median.
+- real-time burst: SIGRTMIN+1 sent with sigqueue as fast as possible (EAGAIN retried), then \
+SIGRTMIN+2 as an end marker; "in order" = every SIGRTMIN+1 reached the child before the \
+marker did (same-numbered real-time signals cannot be told apart after a kill(), so this is \
+the order that can be checked).\
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--pidone", default=os.path.join(ROOT, "pidone"))
+    ap.add_argument("--helpers", default=os.path.join(ROOT, "build", "bench"))
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("bench: needs root (pid namespaces, cgroups, ptrace)")
+    if not shutil.which("unshare"):
+        sys.exit("bench: needs unshare(1) from util-linux")
+    os.environ.clear()
+    os.environ.update(BENCH_ENV)
+    b = Bench(args)
+    steps = [("size", b.size), ("idle", b.idle), ("start-up", b.startup),
+             ("wall time", b.walltime), ("reaping", b.reaping),
+             ("50k orphans", b.big_burst), ("forwarding", b.forwarding),
+             ("instructions", b.instructions),
+             ("latency", b.latency), ("real-time burst", b.rt_burst)]
+    try:
+        for name, fn in steps:
+            note(f"{name}...")
+            try:
+                fn()
+            except Exception as e:  # one metric failing must not lose the rest
+                note(f"{name} failed: {type(e).__name__}: {e}")
+    finally:
+        if b.cgroup:
+            rmdir_cgroup(b.cgroup)
+        shutil.rmtree(b.tmp, ignore_errors=True)
+    uname = os.uname()
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+    except OSError:
+        pass
+    print(f"pidone benchmark ({'quick' if args.quick else 'full'}), "
+          f"{time.strftime('%Y-%m-%d')}, {uname.sysname} {uname.release} {uname.machine}, "
+          f"{os.cpu_count()} CPUs{', ' + cpu if cpu else ''}; environment: "
+          f"{', '.join(BENCH_ENV)}; took {time.monotonic() - T0:.0f} s\n")
+    print(b.table())
+    print()
+    print(FOOTNOTES)
+    extra = []
+    d = b.notes.get("lat-direct")
+    if d:
+        extra.append(f"- direct delivery (no init), median {d[1]:.1f} µs, IQR {d[0]:.1f}–{d[2]:.1f}.")
+    d = b.notes.get("direct")
+    if d:
+        extra.append(f"- `unshare -fp /bin/true` alone: median {d[1]:.0f} µs, IQR {d[0]:.0f}–{d[2]:.0f}.")
+    for key, title in (("fwd-detail", "per forwarded signal"),
+                       ("paced-detail", "per orphan, one at a time")):
+        d = b.notes.get(key)
+        if d:
+            parts = []
+            for name, per in d.items():
+                calls = ", ".join(f"{k} {v:.2f}" for k, v in sorted(per.items(), key=lambda x: -x[1])
+                                  if abs(v) >= 0.05)
+                parts.append(f"{name}: {calls}")
+            extra.append(f"- syscalls {title} (strace): " + "; ".join(parts) + ".")
+    d = b.notes.get("startup-detail")
+    if d:
+        extra.append("- start-up syscalls by name: " + "; ".join(
+            f"{n}: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items(), key=lambda x: -x[1]))
+            for n, c in d.items()) + ".")
+    for m in b.notes.get("callgrind-fail", []):
+        extra.append(f"- {m}")
+    if extra:
+        print("\n".join(extra))
+
+
+if __name__ == "__main__":
+    main()
