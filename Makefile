@@ -43,13 +43,19 @@ LINK = gcc -static-pie $(LDHARDEN) -o $@ $^
 endif
 
 OBJS := $(SRCS:%.c=build/bin/%.o)
+# Objects of one libc must not be linked with the other's: a stamp per libc.
+STAMP := build/bin/libc-$(LIBC)
 
-.PHONY: all check unit behaviour lint-man deps demo install clean
+.PHONY: all check check-all unit behaviour lint-man deps demo install clean
 
 all: pidone
 
-build/bin/%.o: %.c $(HDRS)
+$(STAMP):
 	@mkdir -p $(@D)
+	@rm -f build/bin/*.o build/bin/libc-*
+	@touch $@
+
+build/bin/%.o: %.c $(HDRS) $(STAMP)
 	@echo "  CC      $<"
 	@$(BUILD_CC) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -62,13 +68,14 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_
 
 build/unit/%: tests/unit/%.c $(PURE) $(HDRS)
 	@mkdir -p $(@D)
-	gcc -std=gnu11 -D_GNU_SOURCE $(WARN) -g -I. -o $@ $< $(PURE) -lcmocka
+	@echo "  CC      $@"
+	@gcc -std=gnu11 -D_GNU_SOURCE $(WARN) -g -I. -o $@ $< $(PURE) -lcmocka
 
 deps:
 	@sh tests/deps.sh
 
 unit: deps $(UNIT_TESTS)
-	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+	@rc=0; for t in $(UNIT_TESTS); do $$t || rc=1; done; exit $$rc
 
 behaviour: deps pidone
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/behaviour
@@ -77,9 +84,15 @@ lint-man: deps
 	@out=$$(mandoc -T lint -W warning man/pidone.1 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "man/pidone.1: mandoc lint clean"
 
-check: deps pidone unit lint-man behaviour
+# deps first, in its own make, so that the build below sees what it installed
+# (musl-gcc decides the libc when the Makefile is read).
+check: deps
+	@$(MAKE) --no-print-directory check-all
 
-demo: pidone
+check-all: pidone unit lint-man hardening analyze behaviour sanitize valgrind fuzz
+
+demo: deps
+	@$(MAKE) --no-print-directory pidone
 	@sh tests/demo.sh ./pidone
 
 install: pidone

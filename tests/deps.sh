@@ -15,6 +15,19 @@ need /usr/bin/nsenter util-linux
 need /usr/bin/tini tini
 need /usr/bin/dumb-init dumb-init
 need /usr/bin/catatonit catatonit
+need /usr/bin/clang clang
+need /usr/bin/clang-tidy clang-tidy
+need /usr/bin/cppcheck cppcheck
+need /usr/bin/valgrind valgrind
+need /usr/bin/readelf binutils
+need /usr/bin/gcc gcc
+need /usr/bin/make make
+# libFuzzer's runtime: a Recommends of clang, so named here.
+if [ -x /usr/bin/clang ]; then
+	need "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a" libclang-rt-dev
+else
+	missing="$missing libclang-rt-dev"
+fi
 
 [ -z "$missing" ] && exit 0
 packages=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
