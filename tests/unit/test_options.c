@@ -788,10 +788,13 @@ static void pdeath_signal_unknown(void **state)
 	rejected(ARGV("pidone", "-p", "NOSUCH", "cmd"), NOENV, "-p", "NOSUCH");
 }
 
-static void pdeath_signal_0(void **state)
+/* As prctl(PR_SET_PDEATHSIG, 0): no signal, which lets PIDONE_PDEATH_SIGNAL=0
+ * turn the variable off like every other switch. */
+static void pdeath_signal_0_means_none(void **state)
 {
 	(void)state;
-	rejected(ARGV("pidone", "-p", "0", "cmd"), NOENV, "-p", "0");
+	accepted(ARGV("pidone", "-p", "0", "cmd"), ENV("PIDONE_PDEATH_SIGNAL=KILL"));
+	assert_int_equal(cfg.pdeath_signal, 0);
 }
 
 static void drain_signal_unknown(void **state)
@@ -1334,7 +1337,7 @@ int main(void)
 		cmocka_unit_test(rewrite_of_stop),
 		cmocka_unit_test(rewrite_of_chld),
 		cmocka_unit_test(pdeath_signal_unknown),
-		cmocka_unit_test(pdeath_signal_0),
+		cmocka_unit_test(pdeath_signal_0_means_none),
 		cmocka_unit_test(drain_signal_unknown),
 		cmocka_unit_test(grace_negative),
 		cmocka_unit_test(grace_with_four_decimals),
