@@ -9,7 +9,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 PYTHON ?= /usr/bin/python3
 
-SRCS := init.c options.c signames.c status.c fmt.c errors.c log.c signals.c spawn.c tty.c reaper.c drain.c relro.c oom.c
+SRCS := init.c options.c signames.c status.c fmt.c errors.c log.c signals.c spawn.c tty.c reaper.c drain.c relro.c oom.c confine.c
 PURE := options.c signames.c status.c fmt.c errors.c
 HDRS := pidone.h
 
@@ -33,6 +33,10 @@ LIBC := glibc
 endif
 
 ifeq ($(LIBC),musl)
+# musl-gcc sees only musl's headers; confine.c needs the kernel's (linux/,
+# asm/, asm-generic/ from linux-libc-dev), and nothing else of glibc's.
+KHDR := build/kernel-headers
+CFLAGS_ALL += -isystem $(KHDR)
 BUILD_CC := musl-gcc
 LINK = gcc -nostdlib -nostartfiles -static-pie $(LDHARDEN) -o $@ \
 	$(MUSL_DIR)/rcrt1.o $(MUSL_DIR)/crti.o $^ -L$(MUSL_DIR) -lc \
@@ -50,10 +54,16 @@ STAMP := build/bin/libc-$(LIBC)
 
 all: pidone
 
-$(STAMP):
+$(STAMP): $(KHDR)
 	@mkdir -p $(@D)
 	@rm -f build/bin/*.o build/bin/libc-*
 	@touch $@
+
+build/kernel-headers:
+	@mkdir -p $@
+	@ln -sfn /usr/include/linux $@/linux
+	@ln -sfn /usr/include/asm-generic $@/asm-generic
+	@ln -sfn /usr/include/$(shell gcc -dumpmachine)/asm $@/asm
 
 build/bin/%.o: %.c $(HDRS) $(STAMP)
 	@echo "  CC      $<"
@@ -61,6 +71,16 @@ build/bin/%.o: %.c $(HDRS) $(STAMP)
 
 pidone: $(OBJS)
 	@echo "  LINK    $@ ($(LIBC) static-pie)"
+	@$(LINK)
+
+# A test build with hooks the shipped binary does not have (confine.c).
+HOOK_OBJS := $(SRCS:%.c=build/hooks/%.o)
+
+build/hooks/%.o: %.c $(HDRS) $(STAMP)
+	@mkdir -p $(@D)
+	@$(BUILD_CC) $(CFLAGS_ALL) -DPIDONE_TEST_HOOKS -c -o $@ $<
+
+build/hooks/pidone: $(HOOK_OBJS)
 	@$(LINK)
 
 # ---- tests ------------------------------------------------------------
@@ -77,7 +97,7 @@ deps:
 unit: deps $(UNIT_TESTS)
 	@rc=0; for t in $(UNIT_TESTS); do $$t || rc=1; done; exit $$rc
 
-behaviour: deps pidone
+behaviour: deps pidone build/hooks/pidone
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/behaviour
 
 lint-man: deps

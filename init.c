@@ -77,6 +77,7 @@ int main(int argc, char **argv)
 	if (cfg.action == ACT_PAUSE) {
 		if (signals_pause() != 0)
 			return EXIT_PIDONE;
+		confine(&cfg);
 	} else {
 		if (spawn(&cfg, &inh, &run) != 0)
 			return EXIT_PIDONE;
@@ -87,6 +88,8 @@ int main(int argc, char **argv)
 			kill(run.child, SIGKILL);
 			return EXIT_PIDONE;
 		}
+		/* Only now: the command got everything pidone was given. */
+		confine(&cfg);
 	}
 	return reap_loop(&cfg, &run);
 }

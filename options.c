@@ -25,6 +25,7 @@ const char help_text[] =
 	" -v, --verbose           say more (-vv: every reap)\n"
 	" -w, --warn-reap         name every reaped orphan\n"
 	"     --log-format FMT    text or json\n"
+	"     --no-confine        keep privileges (no seccomp, capabilities, NNP)\n"
 	" -s, --subreaper         accepted (always one when not PID 1)\n"
 	" -V, --version; -l, -L, --license; -h, --help\n"
 	"\n"
@@ -59,7 +60,7 @@ const char license_text[] =
 enum id {
 	O_HELP, O_VERSION, O_LICENSE, O_VERBOSE, O_QUIET, O_WARN_REAP,
 	O_SINGLE, O_GROUP, O_REWRITE, O_REMAP, O_PDEATH, O_SUBREAPER, O_PAUSE,
-	O_GRACE, O_DRAIN_SIGNAL, O_NO_DRAIN, O_LOG_FORMAT,
+	O_GRACE, O_DRAIN_SIGNAL, O_NO_DRAIN, O_LOG_FORMAT, O_NO_CONFINE,
 };
 
 enum kind { FLAG, ARG };
@@ -90,6 +91,7 @@ static const struct option {
 	{ 0, "drain-signal", "PIDONE_DRAIN_SIGNAL", ARG, O_DRAIN_SIGNAL },
 	{ 0, "no-drain", "", FLAG, O_NO_DRAIN },
 	{ 0, "log-format", "PIDONE_LOG_FORMAT", ARG, O_LOG_FORMAT },
+	{ 0, "no-confine", "", FLAG, O_NO_CONFINE },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -321,6 +323,9 @@ static int apply(struct parser *p, const struct option *o, const char *val,
 	case O_NO_DRAIN:
 		cfg->drain = false;
 		break;
+	case O_NO_CONFINE:
+		cfg->confine = false;
+		break;
 	case O_LOG_FORMAT:
 		if (strcmp(val, "text") == 0)
 			cfg->log_format = LOG_TEXT;
@@ -348,10 +353,26 @@ static void defaults(struct config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->action = ACT_RUN;
 	cfg->drain = true;
+	cfg->confine = true;
 	cfg->drain_signal = SIGTERM;
 	cfg->grace_ms = 5000;
 	for (int sig = 1; sig <= MAXSIG; sig++)
 		cfg->rewrite[sig] = (unsigned char)sig;
+}
+
+static int env_switch(struct parser *p, char **envp, const char *name, bool *out)
+{
+	const char *v = env_get(envp, name);
+	int on;
+
+	if (!v)
+		return 0;
+	on = parse_bool(v);
+	fmt(p->name, sizeof p->name, "%s", name);
+	if (on < 0)
+		return fail(p, "'%s' is not a switch (want 1 or 0)", v);
+	*out = on;
+	return 0;
 }
 
 /* The peers' variables, read as the peers read them, then pidone's own. */
@@ -372,15 +393,11 @@ static int parse_env(struct parser *p, char **envp)
 		/* tini's default level is 1; its 2 is our -v. */
 		cfg->verbosity = n > 1 ? (int)n - 1 : 0;
 	}
-	if (env_get(envp, "PIDONE_DRAIN")) {
-		int on = parse_bool(env_get(envp, "PIDONE_DRAIN"));
-
-		fmt(p->name, sizeof p->name, "PIDONE_DRAIN");
-		if (on < 0)
-			return fail(p, "'%s' is not a switch (want 1 or 0)",
-				    env_get(envp, "PIDONE_DRAIN"));
-		cfg->drain = on;
-	}
+	/* The two switches that are on unless turned off: PIDONE_DRAIN=0,
+	 * PIDONE_CONFINE=0 (their options are --no-drain, --no-confine). */
+	if (env_switch(p, envp, "PIDONE_DRAIN", &cfg->drain) != 0 ||
+	    env_switch(p, envp, "PIDONE_CONFINE", &cfg->confine) != 0)
+		return -1;
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option *o = &options[i];
 

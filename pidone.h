@@ -34,6 +34,7 @@ struct config {
 	bool warn_reap;            /* -w: name every reaped orphan */
 	bool single_child;         /* -c: signal the child, not its group */
 	bool drain;                /* stop the rest gracefully at exit */
+	bool confine;              /* drop privileges once the command runs */
 	bool quiet;                /* -q: no exit report */
 	enum log_format log_format;
 	int pdeath_signal;         /* -p: 0 for none */
@@ -112,6 +113,9 @@ void tty_give(pid_t pgid);
 
 /* reaper.c: the one wait loop. */
 int reap_loop(const struct config *cfg, const struct run *run);
+
+/* confine.c: drop what pidone no longer needs once the command runs. */
+void confine(const struct config *cfg);
 
 /* drain.c: stop every remaining descendant. */
 int drain_signal_all(int sig, bool pid1);

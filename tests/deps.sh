@@ -21,6 +21,7 @@ need /usr/bin/cppcheck cppcheck
 need /usr/bin/valgrind valgrind
 need /usr/bin/readelf binutils
 need /usr/bin/gcc gcc
+need /usr/include/linux/seccomp.h linux-libc-dev
 need /usr/bin/make make
 # libFuzzer's runtime: a Recommends of clang, so named here.
 if [ -x /usr/bin/clang ]; then
