@@ -25,7 +25,7 @@ FUZZ_SECONDS ?= 60
 # look at pidone's exit code or stderr still fails the target; the target
 # prints every report it finds. The command under test inherits these
 # variables; it is not instrumented, so they do nothing to it.
-SAN_CFLAGS := -std=gnu11 $(WARN) -g -fsanitize=address,undefined \
+SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_REPORTS := $(CURDIR)/build/asan/reports
 SAN_ENV := \
@@ -59,7 +59,8 @@ sanitize: deps build/asan/pidone $(SAN_UNIT)
 # valgrind_shim.c lets pidone start although valgrind keeps signal 64 (see it).
 build/valgrind/pidone: $(SRCS) $(HDRS) $(HARD)/valgrind_shim.c
 	@mkdir -p $(@D)
-	gcc -std=gnu11 $(WARN) -O0 -g -fno-pie -no-pie -Wl,--wrap=sigaction -o $@ \
+	gcc -std=gnu11 -D_GNU_SOURCE -DPIDONE_NO_SECCOMP $(WARN) -O0 -g -fno-pie -no-pie \
+		-Wl,--wrap=sigaction -o $@ \
 		$(SRCS) $(HARD)/valgrind_shim.c
 
 valgrind: deps build/valgrind/pidone
