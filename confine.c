@@ -113,11 +113,12 @@ static int drop_capabilities(void)
 
 static void step(const struct config *cfg, const char *what, int rc)
 {
-	char buf[16];
+	if (rc != 0 && cfg->verbosity >= 1) {
+		char buf[16];
 
-	if (rc != 0 && cfg->verbosity >= 1)
 		note(LVL_WARN, "confine", "%s: %s; carrying on without it", what,
 		     error_text(errno, buf));
+	}
 }
 
 void confine(const struct config *cfg)

@@ -154,17 +154,22 @@ static struct proc *find(struct procs *ps, pid_t pid)
 	return bsearch(&key, ps->at, ps->n, sizeof *ps->at, by_pid);
 }
 
-/* Mark what descends from self: climb each parent chain to self, or to a
- * process already marked, or off the top. */
+/* Whether p descends from self: climb its parent chain to self, or to a
+ * process already marked, or off the top (at most one step per process). */
+static bool is_below(struct procs *ps, const struct proc *p, pid_t self)
+{
+	for (size_t steps = 0; p && steps < ps->n; steps++) {
+		if (p->ppid == self || p->below)
+			return true;
+		p = find(ps, p->ppid);
+	}
+	return false;
+}
+
 static void mark_below(struct procs *ps, pid_t self)
 {
-	for (size_t i = 0; i < ps->n; i++) {
-		const struct proc *p = &ps->at[i];
-
-		for (size_t steps = 0; p && p->ppid != self && !p->below && steps < ps->n; steps++)
-			p = find(ps, p->ppid);
-		ps->at[i].below = p && (p->ppid == self || p->below);
-	}
+	for (size_t i = 0; i < ps->n; i++)
+		ps->at[i].below = is_below(ps, &ps->at[i], self);
 }
 
 /* Signal p only if its pid still names the process the snapshot saw: hold it

@@ -43,7 +43,6 @@ static int become_reaper(const struct config *cfg, bool pid1)
 
 int main(int argc, char **argv)
 {
-	extern char **environ;
 	static struct config cfg;
 	struct inherited inh;
 	struct run run = { 0 };

@@ -122,7 +122,7 @@ static void read_comm(pid_t pid, char *comm, size_t size)
 static pid_t reap(struct loop *l, int *status, int flags)
 {
 	siginfo_t info = { .si_pid = 0 };
-	int how = WEXITED | WNOWAIT | (flags & WNOHANG) | (flags & WUNTRACED ? WSTOPPED : 0);
+	int how = WEXITED | WNOWAIT | (flags & WNOHANG) | ((flags & WUNTRACED) ? WSTOPPED : 0);
 
 	if (!l->peek)
 		return wait4(-1, status, flags, NULL);
@@ -228,9 +228,9 @@ static void report_exit(const struct loop *l, int status)
 {
 	const char *name = l->run->name;
 	int pid = (int)l->child;
-	char signame[16];
 
 	if (WIFSIGNALED(status)) {
+		char signame[16];
 		int sig = WTERMSIG(status);
 		bool ours = signals_forwarded(sig);
 		bool oom = sig == SIGKILL && l->oom_before >= 0 && oom_kills() > l->oom_before;
@@ -262,18 +262,21 @@ static void command_exited(struct loop *l, int status)
 	l->phase = SETTLE;
 }
 
-static void reaped_other(struct loop *l, pid_t pid, int status)
+/* -w, -vv: whose orphans pidone collects, by name, and how they ended. */
+static void reaped_other(const struct loop *l, pid_t pid, int status)
 {
-	char signame[16];
+	char how[32];
 
 	if (!l->peek)
 		return;
-	if (WIFSIGNALED(status))
-		note(LVL_WARN, "reap", "reaped orphan %s (pid %d): killed by %s", l->comm,
-		     (int)pid, signal_name(WTERMSIG(status), signame));
-	else
-		note(LVL_WARN, "reap", "reaped orphan %s (pid %d): exited with %d", l->comm,
-		     (int)pid, WEXITSTATUS(status));
+	if (WIFSIGNALED(status)) {
+		char signame[16];
+
+		fmt(how, sizeof how, "killed by %s", signal_name(WTERMSIG(status), signame));
+	} else {
+		fmt(how, sizeof how, "exited with %d", WEXITSTATUS(status));
+	}
+	note(LVL_WARN, "reap", "reaped orphan %s (pid %d): %s", l->comm, (int)pid, how);
 }
 
 /* "3 process(es)", or, where /proc is not this namespace's, "every process". */

@@ -8,8 +8,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-extern char **environ;
-
 /* The command's path after a PATH search, in the manner of execvp(), but
  * noting why it failed: the first error other than "not here" wins. */
 static int exec_search(char **argv, char *tried, size_t triedlen)

@@ -9,10 +9,8 @@
 #   gcc          -fanalyzer with the shipped build's optimisation (-Os),
 #                findings listed in tests/hardening/gcc-analyzer.supp dropped
 #
-# Every tool gets the flags the real build uses (-std=gnu11 -I.); the sources
-# do not define _GNU_SOURCE and neither does the build, so neither do we:
-# analysing another configuration than the shipped one finds the wrong things
-# (e.g. environ is declared by unistd.h only with _GNU_SOURCE).
+# Every tool gets the flags the real build uses (-std=gnu11 -D_GNU_SOURCE -I.):
+# analysing another configuration than the shipped one finds the wrong things.
 set -u
 here=$(dirname "$0")
 rc=0
@@ -52,7 +50,7 @@ filter() {
 
 echo "== cppcheck $(cppcheck --version | sed 's/Cppcheck //')"
 if cppcheck --enable=warning,style,performance,portability --error-exitcode=1 \
-	--inline-suppr --std=c11 --library=posix --platform=unix64 -I. --quiet \
+	--inline-suppr --std=c11 --library=posix --platform=unix64 -D_GNU_SOURCE -I. --quiet \
 	--suppressions-list="$here/cppcheck.supp" \
 	--template='{file}:{line}:{column}: {severity}: {message} [{id}]' "$@"; then
 	echo "cppcheck: clean"
@@ -62,7 +60,7 @@ else
 fi
 
 echo "== clang-tidy $(clang-tidy --version | sed -n 's/.*LLVM version //p')"
-out=$(clang-tidy --quiet "$@" -- -std=gnu11 -I. 2>/dev/null | filter "$here/clang-tidy.supp" 2>"$tmp")
+out=$(clang-tidy --quiet "$@" -- -std=gnu11 -D_GNU_SOURCE -I. 2>/dev/null | filter "$here/clang-tidy.supp" 2>"$tmp")
 read kept dropped <"$tmp"
 [ -n "$out" ] && echo "$out"
 echo "clang-tidy: $kept finding(s), $dropped listed false positive(s) dropped"
@@ -72,7 +70,7 @@ echo "== gcc -fanalyzer $(gcc -dumpfullversion)"
 kept=0
 dropped=0
 for f in "$@"; do
-	out=$(gcc -std=gnu11 -Wall -Wextra -Os -I. -fanalyzer -fdiagnostics-plain-output \
+	out=$(gcc -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Os -I. -fanalyzer -fdiagnostics-plain-output \
 		-c -o /dev/null "$f" 2>&1 | filter "$here/gcc-analyzer.supp" 2>"$tmp")
 	read k d <"$tmp"
 	[ -n "$out" ] && echo "$out"
