@@ -29,6 +29,19 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
+def _default_disposition(sig):
+    """SIG_DFL for a signal glibc keeps for itself (32, 33), which Python
+    cannot touch: GNU make starts its children with them ignored
+    (posix_spawn), and every process a test starts would inherit that."""
+    SYS_rt_sigaction = 13  # x86-64
+    kernel_sigaction = (ctypes.c_ulong * 4)(0, 0, 0, 0)  # SIG_DFL, no flags
+    _libc.syscall(SYS_rt_sigaction, sig, ctypes.byref(kernel_sigaction), None, 8)
+
+
+for _sig in (32, 33):
+    _default_disposition(_sig)
+
+
 def command(mode, args, init=None):
     """The argv that starts `init` (pidone by default) in the given mode."""
     init = init or [PIDONE]
