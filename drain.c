@@ -195,7 +195,7 @@ static int signal_exact(const struct proc *p, int sig)
 }
 
 /* Whether /proc belongs to pidone's pid namespace: it must show us as self. */
-static bool proc_is_ours(pid_t self)
+bool proc_is_ours(pid_t self)
 {
 	char link[16], want[16];
 	ssize_t n = readlink("/proc/self", link, sizeof link - 1);

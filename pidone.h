@@ -50,7 +50,7 @@ struct run {
 	pid_t target;     /* where signals go: -pgid, or the pid with -c */
 	pid_t self;       /* pidone's own pid */
 	bool pid1;        /* PID 1 of a pid namespace */
-	bool tty;         /* pidone handed the terminal to the command's group */
+	bool tty;         /* stdin is pidone's terminal; the command has a group */
 	const char *name; /* the command, for messages */
 };
 
@@ -120,5 +120,6 @@ void confine(const struct config *cfg);
 /* drain.c: stop every remaining descendant. */
 int drain_signal_all(int sig, bool pid1);
 int drain_count_others(void);
+bool proc_is_ours(pid_t self);
 
 #endif

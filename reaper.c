@@ -99,22 +99,27 @@ static struct timespec until(struct timespec deadline)
 	return left;
 }
 
-/* The command name of a zombie, which /proc keeps until it is reaped. */
+/* The command name of a zombie, which /proc keeps until it is reaped; "?"
+ * if /proc is another pid namespace's, where our pid names someone else. */
 static void read_comm(pid_t pid, char *comm, size_t size)
 {
 	char path[32];
-	int fd;
+	int fd = -1;
 	ssize_t n = -1;
 
 	fmt(path, sizeof path, "/proc/%d/comm", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (proc_is_ours(getpid()))
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		n = read(fd, comm, size - 1);
 		close(fd);
 	}
 	if (n > 0 && comm[n - 1] == '\n')
 		n--;
-	comm[n > 0 ? n : 0] = '\0';
+	if (n <= 0)
+		fmt(comm, size, "?");
+	else
+		comm[n] = '\0';
 }
 
 /* wait4(-1, ...), but with peek it first looks at the zombie without
@@ -212,14 +217,23 @@ static void next_event(struct loop *l, struct event *ev)
 		wait_blocked(l, ev);
 }
 
-/* Ctrl-Z stopped the command: stop with it, so the shell that started
- * pidone sees its job stop; on fg, SIGCONT resumes both (signals.c). */
-static void command_stopped(int status)
+/* A job-control signal stopped the command (Ctrl-Z, or a read from the
+ * terminal in the background): stop with it, so the shell that started
+ * pidone sees its job stop; on fg, SIGCONT resumes both (signals.c). If the
+ * shell made pidone the foreground job meanwhile, the command just needs
+ * the terminal: hand it over and let it go on. */
+static void command_stopped(const struct loop *l, int status)
 {
 	int sig = WSTOPSIG(status);
 
-	if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
-		kill(getpid(), SIGSTOP);
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		return;
+	if (tty_foreground()) {
+		tty_give(l->child);
+		kill(l->run->target, SIGCONT);
+		return;
+	}
+	kill(getpid(), SIGSTOP);
 }
 
 /* Say why the command ended: always when a signal pidone did not forward
@@ -302,14 +316,10 @@ static void kill_rest(struct loop *l)
  * Returns -1 if pidone cannot see what is left to drain. */
 static int start_drain(struct loop *l)
 {
-	int n;
+	int sig = l->cfg->grace_ms ? l->cfg->drain_signal : SIGKILL;
+	int n = drain_signal_all(sig, l->pid1);
 
 	l->drain_start = now();
-	if (l->cfg->grace_ms == 0) {
-		kill_rest(l);
-		return 0;
-	}
-	n = drain_signal_all(l->cfg->drain_signal, l->pid1);
 	if (n < 0 && !l->pid1) {
 		/* Without /proc pidone cannot find its descendants, and waiting
 		 * for them would wait on what it cannot end. */
@@ -317,12 +327,18 @@ static int start_drain(struct loop *l)
 		     "drain: /proc does not show this pid namespace; leaving the rest running");
 		return -1;
 	}
+	if (sig == SIGKILL) { /* --grace 0 */
+		if (l->cfg->verbosity >= 1)
+			say_drain("SIGKILL", n, ", grace", 0);
+		l->phase = KILL;
+		l->deadline = after_ms(KILL_REPEAT_MS);
+		return 0;
+	}
 	drain_signal_all(SIGCONT, l->pid1);
 	if (l->cfg->verbosity >= 1) {
 		char name[16];
 
-		say_drain(signal_name(l->cfg->drain_signal, name), n, ", grace",
-			  (long)l->cfg->grace_ms);
+		say_drain(signal_name(sig, name), n, ", grace", (long)l->cfg->grace_ms);
 	}
 	l->phase = DRAIN;
 	l->deadline = after_ms(l->cfg->grace_ms);
@@ -356,7 +372,7 @@ int reap_loop(const struct config *cfg, const struct run *run)
 		switch (ev.kind) {
 		case STOPPED:
 			if (ev.pid == l.child)
-				command_stopped(ev.status);
+				command_stopped(&l, ev.status);
 			break;
 		case REAPED:
 			if (ev.pid == l.child && l.phase == RUN)

@@ -67,7 +67,7 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 	}
 	/* Not PID 1: Ctrl-Z and friends stop pidone with its command, so the
 	 * shell that started pidone sees the job stop; SIGCONT resumes both. */
-	if (stop_with_child && is_job_stop(sig))
+	if (stop_with_child && target != 0 && is_job_stop(sig))
 		kill(self, SIGSTOP);
 	errno = saved;
 }

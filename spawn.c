@@ -83,7 +83,8 @@ int spawn(const struct config *cfg, const struct inherited *inh, struct run *run
 {
 	/* Hand over the terminal only if it is ours to give: never steal it from
 	 * the shell that started pidone in the background. */
-	bool foreground = !cfg->single_child && tty_foreground();
+	pid_t fg = cfg->single_child ? -1 : tcgetpgrp(STDIN_FILENO);
+	bool foreground = fg > 0 && fg == getpgrp();
 	/* The bare system call: libc's fork() would block and restore every
 	 * signal around it and run atfork handlers, for threads pidone has not.
 	 * The child below calls nothing that needs libc's view of it updated. */
@@ -103,7 +104,7 @@ int spawn(const struct config *cfg, const struct inherited *inh, struct run *run
 	}
 	run->child = pid;
 	run->target = cfg->single_child ? pid : -pid;
-	run->tty = foreground;
+	run->tty = fg > 0;
 	run->name = cfg->argv[0];
 	return 0;
 }
