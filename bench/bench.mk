@@ -15,7 +15,7 @@ build/bench/%: bench/%.c
 build/bench/orphans build/bench/sigchild: bench/orphan.h
 
 bench: pidone $(BENCH_BINS)
-	$(BENCH_PY) bench/bench.py --pidone ./pidone --helpers build/bench
+	$(BENCH_PY) bench/bench.py --pidone ./pidone --helpers build/bench $(BENCH_ARGS)
 
 bench-quick: pidone $(BENCH_BINS)
-	$(BENCH_PY) bench/bench.py --quick --pidone ./pidone --helpers build/bench
+	$(BENCH_PY) bench/bench.py --quick --pidone ./pidone --helpers build/bench $(BENCH_ARGS)

@@ -942,7 +942,12 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--pidone", default=os.path.join(ROOT, "pidone"))
     ap.add_argument("--helpers", default=os.path.join(ROOT, "build", "bench"))
+    ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                    help="add to every init's environment (e.g. PIDONE_CONFINE=0)")
     args = ap.parse_args()
+    for kv in args.env:
+        key, _, value = kv.partition("=")
+        BENCH_ENV[key] = value
     if os.geteuid() != 0:
         sys.exit("bench: needs root (pid namespaces, cgroups, ptrace)")
     if not shutil.which("unshare"):
