@@ -80,8 +80,14 @@ int main(int argc, char **argv)
 	} else {
 		if (spawn(&cfg, &inh, &run) != 0)
 			return EXIT_PIDONE;
-		if (cfg.verbosity >= 1)
-			note(LVL_INFO, "start", "started %s as pid %d", run.name, (int)run.child);
+		if (cfg.verbosity >= 1) {
+			char cmd[64], fields[96];
+
+			json_escape(cmd, sizeof cmd, run.name);
+			fmt(fields, sizeof fields, "\"pid\":%d,\"command\":\"%s\"", (int)run.child, cmd);
+			note_fields(LVL_INFO, "start", fields, "started %s as pid %d", run.name,
+				    (int)run.child);
+		}
 		if (signals_forward(&cfg, &run) != 0) {
 			/* Set-up failed: take the command down with us, not leave it. */
 			kill(run.child, SIGKILL);

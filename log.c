@@ -17,8 +17,13 @@ void log_json(bool on)
 	json = on;
 }
 
+bool log_is_json(void)
+{
+	return json;
+}
+
 /* text as a JSON string body: quotes, backslashes and controls escaped. */
-static size_t escape(char *out, size_t size, const char *text)
+size_t json_escape(char *out, size_t size, const char *text)
 {
 	size_t n = 0;
 
@@ -39,7 +44,8 @@ static size_t escape(char *out, size_t size, const char *text)
 	return n;
 }
 
-static void vnote(enum level level, const char *event, const char *format, va_list ap)
+static void vnote(enum level level, const char *event, const char *fields,
+		  const char *format, va_list ap)
 {
 	int saved = errno;
 	char text[400], line[1024];
@@ -52,12 +58,13 @@ static void vnote(enum level level, const char *event, const char *format, va_li
 
 		/* The raw system call keeps libc's vDSO code out of the binary. */
 		syscall(SYS_clock_gettime, CLOCK_REALTIME, &t);
-		escape(body, sizeof body, text);
+		json_escape(body, sizeof body, text);
 		n = fmt(line, sizeof line,
-			"{\"time\":%ld.%c%c%c,\"level\":\"%s\",\"event\":\"%s\",\"message\":\"%s\"}",
+			"{\"time\":%ld.%c%c%c,\"level\":\"%s\",\"event\":\"%s\",%s%s\"message\":\"%s\"}",
 			(long)t.tv_sec, (char)('0' + t.tv_nsec / 100000000),
 			(char)('0' + t.tv_nsec / 10000000 % 10),
-			(char)('0' + t.tv_nsec / 1000000 % 10), level_names[level], event, body);
+			(char)('0' + t.tv_nsec / 1000000 % 10), level_names[level], event,
+			fields ? fields : "", fields ? "," : "", body);
 	} else {
 		n = fmt(line, sizeof line, "pidone: %s", text);
 	}
@@ -75,7 +82,18 @@ void note(enum level level, const char *event, const char *format, ...)
 	va_list ap;
 
 	va_start(ap, format);
-	vnote(level, event, format, ap);
+	vnote(level, event, NULL, format, ap);
+	va_end(ap);
+}
+
+/* note() with fields for the JSON form: a fragment such as "\"pid\":7". */
+void note_fields(enum level level, const char *event, const char *fields,
+		 const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	vnote(level, event, fields, format, ap);
 	va_end(ap);
 }
 
@@ -84,7 +102,7 @@ void say(const char *format, ...)
 	va_list ap;
 
 	va_start(ap, format);
-	vnote(LVL_ERROR, "error", format, ap);
+	vnote(LVL_ERROR, "error", NULL, format, ap);
 	va_end(ap);
 }
 

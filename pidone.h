@@ -81,8 +81,12 @@ const char *error_text(int err, char buf[16]);
 /* log.c: one line per message, written with one write(2). */
 enum level { LVL_ERROR, LVL_WARN, LVL_INFO };
 void log_json(bool on);
+bool log_is_json(void);
+size_t json_escape(char *out, size_t size, const char *text);
 void note(enum level level, const char *event, const char *format, ...)
 	__attribute__((format(printf, 3, 4)));
+void note_fields(enum level level, const char *event, const char *fields,
+		 const char *format, ...) __attribute__((format(printf, 4, 5)));
 void say(const char *format, ...) __attribute__((format(printf, 1, 2)));
 void say_errno(const char *what);
 

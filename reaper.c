@@ -126,11 +126,12 @@ static void read_comm(pid_t pid, char *comm, size_t size)
  * reaping it (waitid WNOWAIT), to read its name while /proc still has it. */
 static pid_t reap(struct loop *l, int *status, int flags)
 {
-	siginfo_t info = { .si_pid = 0 };
 	int how = WEXITED | WNOWAIT | (flags & WNOHANG) | ((flags & WUNTRACED) ? WSTOPPED : 0);
+	siginfo_t info;
 
 	if (!l->peek)
 		return wait4(-1, status, flags, NULL);
+	info.si_pid = 0; /* waitid() leaves it alone when WNOHANG finds nothing */
 	if (waitid(P_ALL, 0, &info, how) != 0 || info.si_pid == 0)
 		return info.si_pid == 0 && errno != ECHILD && errno != EINTR ? 0 : -1;
 	read_comm(info.si_pid, l->comm, sizeof l->comm);
@@ -236,12 +237,34 @@ static void command_stopped(const struct loop *l, int status)
 	kill(getpid(), SIGSTOP);
 }
 
+/* For the JSON form: the fields that say which process ended and how. */
+static const char *ended_fields(char *out, size_t size, pid_t pid, const char *name,
+				int status)
+{
+	char cmd[64], signame[16];
+
+	if (!log_is_json())
+		return NULL;
+	json_escape(cmd, sizeof cmd, name);
+	if (WIFSIGNALED(status))
+		fmt(out, size, "\"pid\":%d,\"command\":\"%s\",\"signal\":\"%s\",\"signo\":%d,"
+			       "\"core_dumped\":%s", (int)pid, cmd,
+		    signal_name(WTERMSIG(status), signame), WTERMSIG(status),
+		    WCOREDUMP(status) ? "true" : "false");
+	else
+		fmt(out, size, "\"pid\":%d,\"command\":\"%s\",\"status\":%d", (int)pid, cmd,
+		    WEXITSTATUS(status));
+	return out;
+}
+
 /* Say why the command ended: always when a signal pidone did not forward
  * killed it (the kernel, a crash, someone else); with -v in every case. */
 static void report_exit(const struct loop *l, int status)
 {
 	const char *name = l->run->name;
 	int pid = (int)l->child;
+	char fields[256], all[320];
+	const char *ended = ended_fields(fields, sizeof fields, l->child, name, status);
 
 	if (WIFSIGNALED(status)) {
 		char signame[16];
@@ -251,15 +274,23 @@ static void report_exit(const struct loop *l, int status)
 
 		if (ours ? l->cfg->verbosity < 1 : l->cfg->quiet)
 			return;
-		note(ours ? LVL_INFO : LVL_WARN, "exit",
-		     "command %s (pid %d) was killed by %s (signal %d)%s%s%s; exit code %d",
-		     name, pid, signal_name(sig, signame), sig,
-		     WCOREDUMP(status) ? ", core dumped" : "",
-		     oom ? ", by the kernel's out-of-memory killer" : "",
-		     ours ? ", which pidone forwarded" : "", l->code);
+		if (ended)
+			fmt(all, sizeof all, "%s,\"oom_killed\":%s,\"forwarded\":%s,\"exit_code\":%d",
+			    ended, oom ? "true" : "false", ours ? "true" : "false", l->code);
+		note_fields(ours ? LVL_INFO : LVL_WARN, "exit", ended ? all : NULL,
+			    "command %s (pid %d) was killed by %s (signal %d)%s%s%s; exit code %d",
+			    name, pid, signal_name(sig, signame), sig,
+			    WCOREDUMP(status) ? ", core dumped" : "",
+			    oom ? ", by the kernel's out-of-memory killer" : "",
+			    ours ? ", which pidone forwarded" : "", l->code);
 	} else if (l->cfg->verbosity >= 1) {
-		note(LVL_INFO, "exit", "command %s (pid %d) exited with %d after %ld ms; exit code %d",
-		     name, pid, WEXITSTATUS(status), ms_since(l->started), l->code);
+		long ms = ms_since(l->started);
+
+		if (ended)
+			fmt(all, sizeof all, "%s,\"run_ms\":%ld,\"exit_code\":%d", ended, ms, l->code);
+		note_fields(LVL_INFO, "exit", ended ? all : NULL,
+			    "command %s (pid %d) exited with %d after %ld ms; exit code %d",
+			    name, pid, WEXITSTATUS(status), ms, l->code);
 	}
 }
 
@@ -279,7 +310,7 @@ static void command_exited(struct loop *l, int status)
 /* -w, -vv: whose orphans pidone collects, by name, and how they ended. */
 static void reaped_other(const struct loop *l, pid_t pid, int status)
 {
-	char how[32];
+	char how[32], fields[256];
 
 	if (!l->peek)
 		return;
@@ -290,16 +321,22 @@ static void reaped_other(const struct loop *l, pid_t pid, int status)
 	} else {
 		fmt(how, sizeof how, "exited with %d", WEXITSTATUS(status));
 	}
-	note(LVL_WARN, "reap", "reaped orphan %s (pid %d): %s", l->comm, (int)pid, how);
+	note_fields(LVL_WARN, "reap", ended_fields(fields, sizeof fields, pid, l->comm, status),
+		    "reaped orphan %s (pid %d): %s", l->comm, (int)pid, how);
 }
 
 /* "3 process(es)", or, where /proc is not this namespace's, "every process". */
 static void say_drain(const char *what, int n, const char *rest, long ms)
 {
+	char fields[96];
+
+	fmt(fields, sizeof fields, "\"signal\":\"%s\",\"processes\":%d,\"ms\":%ld", what, n, ms);
 	if (n >= 0)
-		note(LVL_INFO, "drain", "drain: %s to %d process(es)%s %ld ms", what, n, rest, ms);
+		note_fields(LVL_INFO, "drain", fields, "drain: %s to %d process(es)%s %ld ms",
+			    what, n, rest, ms);
 	else
-		note(LVL_INFO, "drain", "drain: %s to every process left%s %ld ms", what, rest, ms);
+		note_fields(LVL_INFO, "drain", fields, "drain: %s to every process left%s %ld ms",
+			    what, rest, ms);
 }
 
 static void kill_rest(struct loop *l)

@@ -14,25 +14,40 @@
 static volatile sig_atomic_t target; /* -pgid, or pid with -c; 0: drop */
 static volatile sig_atomic_t forwarded[MAXSIG + 1];
 static const unsigned char *rewrite;
-static bool single_child, stop_with_child, tty, verbose;
+static bool single_child, tty, verbose;
 static pid_t self;
 
+#define BIT(sig) (UINT64_C(1) << ((sig) - 1))
+
 /* Signals the kernel raises for a fault in the receiving process itself. */
-static bool is_fault(int sig)
-{
-	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
-	       sig == SIGFPE || sig == SIGTRAP || sig == SIGSYS;
-}
-
+static const uint64_t faults = BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) |
+			       BIT(SIGFPE) | BIT(SIGTRAP) | BIT(SIGSYS);
+/* Signals the kernel sends a process for a write of its own. */
+static const uint64_t self_sent = BIT(SIGPIPE) | BIT(SIGXFSZ);
 /* Signals a terminal sends to its whole foreground process group. */
-static bool is_tty_signal(int sig)
-{
-	return sig == SIGINT || sig == SIGQUIT || sig == SIGTSTP || sig == SIGWINCH;
-}
+static const uint64_t tty_signals = BIT(SIGINT) | BIT(SIGQUIT) | BIT(SIGTSTP) | BIT(SIGWINCH);
+static const uint64_t job_stops = BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU);
+/* The signals that need more than forwarding, from the ones above. */
+static uint64_t special;
 
-static bool is_job_stop(int sig)
+/* The rare cases, kept off the path of an ordinary forwarded signal; returns
+ * the signal to forward, 0 for none. */
+static int special_signal(int sig, const siginfo_t *info, int to)
 {
-	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+	if ((BIT(sig) & faults) && info->si_code > 0) {
+		/* pidone itself faulted: die of it rather than loop on it. */
+		signal(sig, SIG_DFL);
+		return 0;
+	}
+	if ((BIT(sig) & self_sent) && info->si_code == SI_USER && info->si_pid == self)
+		return 0;
+	/* With -c the child shares our group: the terminal reached it already. */
+	if (single_child && info->si_code == SI_KERNEL && (BIT(sig) & tty_signals))
+		return 0;
+	/* Back from a stop, in the foreground: the command gets the terminal. */
+	if (sig == SIGCONT && tty && target != 0 && tty_foreground())
+		tty_give(-(pid_t)target);
+	return to;
 }
 
 static void on_signal(int sig, siginfo_t *info, void *context)
@@ -41,21 +56,8 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 	int to = rewrite[sig];
 
 	(void)context;
-	if (is_fault(sig) && info->si_code > 0) {
-		/* pidone itself faulted: die of it rather than loop on it. */
-		signal(sig, SIG_DFL);
-		errno = saved;
-		return;
-	}
-	/* The kernel's own SIGPIPE for a write of ours is not the command's. */
-	if (info->si_code == SI_USER && info->si_pid == self)
-		to = 0;
-	/* With -c the child shares our group: the terminal reached it already. */
-	if (single_child && info->si_code == SI_KERNEL && is_tty_signal(sig))
-		to = 0;
-	/* Back from a stop, in the foreground: the command gets the terminal. */
-	if (sig == SIGCONT && tty && target != 0 && tty_foreground())
-		tty_give(-(pid_t)target);
+	if (BIT(sig) & special)
+		to = special_signal(sig, info, to);
 	if (target != 0 && to != 0) {
 		forwarded[to] = 1;
 		if (kill((pid_t)target, to) == 0 && verbose) {
@@ -67,7 +69,7 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 	}
 	/* Not PID 1: Ctrl-Z and friends stop pidone with its command, so the
 	 * shell that started pidone sees the job stop; SIGCONT resumes both. */
-	if (stop_with_child && target != 0 && is_job_stop(sig))
+	if ((BIT(sig) & special & job_stops) && target != 0)
 		kill(self, SIGSTOP);
 	errno = saved;
 }
@@ -163,9 +165,10 @@ int signals_forward(const struct config *cfg, const struct run *run)
 
 	rewrite = cfg->rewrite;
 	single_child = cfg->single_child;
-	stop_with_child = !run->pid1;
 	verbose = cfg->verbosity >= 1;
 	tty = run->tty && !run->pid1;
+	special = faults | self_sent | (single_child ? tty_signals : 0) |
+		  (tty ? BIT(SIGCONT) : 0) | (run->pid1 ? 0 : job_stops);
 	self = run->self;
 	target = run->target;
 	fill_all(&sa.sa_mask); /* one at a time: real-time signals keep their order */
