@@ -19,6 +19,7 @@ need /usr/bin/clang clang
 need /usr/bin/clang-tidy clang-tidy
 need /usr/bin/cppcheck cppcheck
 need /usr/bin/valgrind valgrind
+need /usr/bin/strace strace
 need /usr/bin/readelf binutils
 need /usr/bin/gcc gcc
 need /usr/include/linux/seccomp.h linux-libc-dev
