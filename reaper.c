@@ -241,19 +241,22 @@ static void command_stopped(const struct loop *l, int status)
 static const char *ended_fields(char *out, size_t size, pid_t pid, const char *name,
 				int status)
 {
-	char cmd[64], signame[16];
+	char cmd[64];
 
 	if (!log_is_json())
 		return NULL;
 	json_escape(cmd, sizeof cmd, name);
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status)) {
+		char signame[16];
+
 		fmt(out, size, "\"pid\":%d,\"command\":\"%s\",\"signal\":\"%s\",\"signo\":%d,"
 			       "\"core_dumped\":%s", (int)pid, cmd,
 		    signal_name(WTERMSIG(status), signame), WTERMSIG(status),
 		    WCOREDUMP(status) ? "true" : "false");
-	else
-		fmt(out, size, "\"pid\":%d,\"command\":\"%s\",\"status\":%d", (int)pid, cmd,
-		    WEXITSTATUS(status));
+		return out;
+	}
+	fmt(out, size, "\"pid\":%d,\"command\":\"%s\",\"status\":%d", (int)pid, cmd,
+	    WEXITSTATUS(status));
 	return out;
 }
 
