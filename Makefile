@@ -125,3 +125,4 @@ clean:
 # Benchmarks and hardening checks keep their rules beside their files.
 -include bench/bench.mk
 -include tests/hardening/hardening.mk
+-include tests/e2e/e2e.mk

@@ -61,8 +61,9 @@ int main(int argc, char **argv)
 	case ACT_HELP:
 		return print(help_text);
 	case ACT_VERSION:
-		/* docker info reads "tini version X"; the _pidone suffix says who. */
-		return print("tini version " PIDONE_VERSION "_pidone\n");
+		/* docker info parses "tini version X - git.COMMIT" and shows the
+		 * commit: both halves say pidone. */
+		return print("tini version " PIDONE_VERSION "_pidone - git.pidone\n");
 	case ACT_LICENSE:
 		return print(license_text);
 	case ACT_RUN:

@@ -229,7 +229,7 @@ static void command_stopped(const struct loop *l, int status)
 
 	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
 		return;
-	if (tty_foreground()) {
+	if (l->run->tty && tty_foreground()) {
 		tty_give(l->child);
 		kill(l->run->target, SIGCONT);
 		return;
@@ -398,8 +398,8 @@ int reap_loop(const struct config *cfg, const struct run *run)
 {
 	struct loop l = { .cfg = cfg, .run = run, .pid1 = run->pid1,
 			  .child = run->child, .phase = run->child > 0 ? RUN : PAUSE,
-			  /* Not PID 1 at a terminal: learn when Ctrl-Z stops the command. */
-			  .wait_flags = run->tty && !run->pid1 ? WUNTRACED : 0,
+			  /* Not PID 1: learn when Ctrl-Z stops the command, to stop too. */
+			  .wait_flags = run->pid1 ? 0 : WUNTRACED,
 			  .peek = cfg->warn_reap || cfg->verbosity >= 2,
 			  .started = now(),
 			  .oom_before = cfg->quiet || !run->child ? -1 : oom_kills() };

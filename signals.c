@@ -26,7 +26,6 @@ static const uint64_t faults = BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) |
 static const uint64_t self_sent = BIT(SIGPIPE) | BIT(SIGXFSZ);
 /* Signals a terminal sends to its whole foreground process group. */
 static const uint64_t tty_signals = BIT(SIGINT) | BIT(SIGQUIT) | BIT(SIGTSTP) | BIT(SIGWINCH);
-static const uint64_t job_stops = BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU);
 /* The signals that need more than forwarding, from the ones above. */
 static uint64_t special;
 
@@ -67,10 +66,6 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 			     target < 0 ? "process group" : "pid", (int)(target < 0 ? -target : target));
 		}
 	}
-	/* Not PID 1: Ctrl-Z and friends stop pidone with its command, so the
-	 * shell that started pidone sees the job stop; SIGCONT resumes both. */
-	if ((BIT(sig) & special & job_stops) && target != 0)
-		kill(self, SIGSTOP);
 	errno = saved;
 }
 
@@ -156,7 +151,8 @@ static int install(int sig, const struct sigaction *sa)
 }
 
 /* Forward every catchable signal but SIGCHLD to the command, then let them
- * in. As PID 1 pidone cannot stop, and forwards job-control stops as any. */
+ * in. Job-control stops are forwarded as any other: when they stop the
+ * command, the loop stops pidone with it (reaper.c), never before. */
 int signals_forward(const struct config *cfg, const struct run *run)
 {
 	struct sigaction sa = { .sa_sigaction = on_signal,
@@ -168,7 +164,7 @@ int signals_forward(const struct config *cfg, const struct run *run)
 	verbose = cfg->verbosity >= 1;
 	tty = run->tty && !run->pid1;
 	special = faults | self_sent | (single_child ? tty_signals : 0) |
-		  (tty ? BIT(SIGCONT) : 0) | (run->pid1 ? 0 : job_stops);
+		  (tty ? BIT(SIGCONT) : 0);
 	self = run->self;
 	target = run->target;
 	fill_all(&sa.sa_mask); /* one at a time: real-time signals keep their order */

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Install what `make e2e` needs, once: as root with apt-get, otherwise print
+# the exact command and stop. Each line: a file that proves it is there, the
+# package. (Installing docker.io starts no daemon here: the test runs its own.)
+set -eu
+
+missing=""
+need() { [ -e "$1" ] || missing="$missing $2"; }
+
+need /usr/sbin/runc runc
+need /usr/bin/crun crun
+need /usr/bin/podman podman
+need /usr/bin/conmon conmon
+need /usr/sbin/dockerd docker.io
+need /usr/bin/docker docker.io
+need /usr/bin/containerd containerd
+need /usr/bin/unshare util-linux
+need /usr/bin/nsenter util-linux
+need /usr/bin/timeout coreutils
+# The image's rootfs needs a static busybox: the busybox package's own
+# /bin/busybox is dynamic and would not run in it.
+dpkg-query -W -f='${Status}\n' busybox-static 2>/dev/null | grep -q 'ok installed' ||
+	missing="$missing busybox-static"
+
+[ -z "$missing" ] && exit 0
+packages=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
+if [ "$(id -u)" != 0 ]; then
+	echo "make e2e needs these packages; run as root:" >&2
+	echo "  apt-get update && apt-get install -y $packages" >&2
+	exit 1
+fi
+echo "installing e2e dependencies: $packages"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
