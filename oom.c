@@ -64,9 +64,11 @@ static int cgroup_path(const char *cgroups, const char *tag, char *path, size_t 
 	return -1;
 }
 
+/* Small buffers: this runs at start-up, and every stack page it touches
+ * stays in pidone's resident memory for the life of the container. */
 long oom_kills(void)
 {
-	char cgroups[2048], path[512], file[640], text[1024];
+	char cgroups[1024], path[256], file[320], text[512];
 
 	if (slurp("/proc/self/cgroup", cgroups, sizeof cgroups) != 0)
 		return -1;
