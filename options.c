@@ -120,23 +120,6 @@ static int fail(struct parser *p, const char *format, ...)
 	return -1;
 }
 
-/* A whole number in [lo, hi], or -1. */
-static long parse_uint(const char *s, long hi)
-{
-	long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > hi)
-			return -1;
-	}
-	return v;
-}
-
 /* "1", "yes", "true", "on" and "0", "no", "false", "off": env switches are
  * value-based, so =0 turns one off. */
 static int parse_bool(const char *s)
@@ -165,7 +148,7 @@ static long parse_seconds_ms(const char *s)
 		return -1;
 	memcpy(whole, s, n);
 	whole[n] = '\0';
-	ms = parse_uint(whole, 86400);
+	ms = parse_whole(whole, 86400);
 	if (ms < 0)
 		return -1;
 	if (dot) {
@@ -208,7 +191,7 @@ static int apply_rewrite(struct parser *p, const char *spec)
 
 static int apply_remap(struct parser *p, const char *text)
 {
-	long code = parse_uint(text, 255);
+	long code = parse_whole(text, 255);
 
 	if (code < 0)
 		return fail(p, "'%s' is not an exit code (0..255)", text);
@@ -276,7 +259,7 @@ static int apply(struct parser *p, const struct option *o, const char *val,
 			cfg->verbosity++;
 			break;
 		}
-		n = parse_uint(val, 9);
+		n = parse_whole(val, 9);
 		if (n < 0)
 			return fail(p, "'%s' is not a level (0..9)", val);
 		cfg->verbosity = (int)n;
@@ -388,7 +371,7 @@ static int parse_env(struct parser *p, char **envp)
 		cfg->single_child = true;
 	v = env_get(envp, "TINI_VERBOSITY");
 	if (v) {
-		long n = parse_uint(v, 9);
+		long n = parse_whole(v, 9);
 
 		/* tini's default level is 1; its 2 is our -v. */
 		cfg->verbosity = n > 1 ? (int)n - 1 : 0;

@@ -63,6 +63,7 @@ extern const char license_text[];
 
 /* signames.c: signal names and numbers (pure). */
 int signal_parse(const char *text);
+long parse_whole(const char *s, long hi);
 const char *signal_name(int sig, char buf[16]);
 
 /* status.c: wait status to exit code (pure). */

@@ -24,8 +24,8 @@ static const char names[32][7] = {
 	[SIGSYS] = "SYS",
 };
 
-/* A whole decimal number in [lo, hi], or -1. */
-static int parse_number(const char *s, int lo, int hi)
+/* A whole decimal number in [0, hi], digits only, or -1. */
+long parse_whole(const char *s, long hi)
 {
 	long v = 0;
 
@@ -38,7 +38,7 @@ static int parse_number(const char *s, int lo, int hi)
 		if (v > hi)
 			return -1;
 	}
-	return v < lo ? -1 : (int)v;
+	return v;
 }
 
 /* "RTMIN", "RTMIN+3", "RTMAX-2" (without the SIG prefix). */
@@ -57,7 +57,7 @@ static int parse_realtime(const char *s)
 		return base;
 	if ((base == RTMIN && *s != '+') || (base == RTMAX && *s != '-'))
 		return 0;
-	off = parse_number(s + 1, 0, RTMAX - RTMIN);
+	off = (int)parse_whole(s + 1, RTMAX - RTMIN);
 	if (off < 0)
 		return 0;
 	return base == RTMIN ? base + off : base - off;
@@ -66,10 +66,12 @@ static int parse_realtime(const char *s)
 /* A signal from "15", "TERM", "SIGTERM", "sigterm" or "RTMIN+1"; 0 if none. */
 int signal_parse(const char *text)
 {
-	int n = parse_number(text, 1, MAXSIG);
+	int n = (int)parse_whole(text, MAXSIG);
 
 	if (n > 0)
 		return n;
+	if (n == 0)
+		return 0;
 	if (strncasecmp(text, "SIG", 3) == 0)
 		text += 3;
 	for (int sig = 1; sig < 32; sig++)
