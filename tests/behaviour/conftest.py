@@ -51,10 +51,11 @@ def command(mode, args, init=None):
 
 
 def children_of(pid):
+    # A process that exits while we read gives ENOENT on open or ESRCH on read.
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
             return [int(p) for p in f.read().split()]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return []
 
 

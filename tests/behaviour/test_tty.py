@@ -50,7 +50,7 @@ JOB = [PYTHON, os.path.join(HERE, "helpers", "ttyjob.py")]
 SIGRECORD = [PYTHON, os.path.join(HERE, "helpers", "sigrecord.py")]
 
 # How long a test waits for something that takes milliseconds.
-EVENT = 3.0
+EVENT = 10.0
 
 INITS = {
     "pidone": [PIDONE],
@@ -211,7 +211,7 @@ def pid_below(term, comm):
                 with open(f"/proc/{pid}/comm") as f:
                     if f.read().strip() == comm:
                         return pid
-            except FileNotFoundError:
+            except (FileNotFoundError, ProcessLookupError):
                 pass
         return None
     return wait_until(find, EVENT, f"{comm} to run on the terminal")
