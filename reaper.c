@@ -38,6 +38,7 @@ struct loop {
 	const struct run *run;
 	bool pid1;
 	bool peek;        /* -w, -vv: name each orphan before reaping it */
+	bool proc_ours;   /* with peek: /proc is this pid namespace's */
 	enum phase phase;
 	pid_t child;
 	int wait_flags;
@@ -101,14 +102,14 @@ static struct timespec until(struct timespec deadline)
 
 /* The command name of a zombie, which /proc keeps until it is reaped; "?"
  * if /proc is another pid namespace's, where our pid names someone else. */
-static void read_comm(pid_t pid, char *comm, size_t size)
+static void read_comm(const struct loop *l, pid_t pid, char *comm, size_t size)
 {
 	char path[32];
 	int fd = -1;
 	ssize_t n = -1;
 
 	fmt(path, sizeof path, "/proc/%d/comm", (int)pid);
-	if (proc_is_ours(getpid()))
+	if (l->proc_ours)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		n = read(fd, comm, size - 1);
@@ -132,9 +133,11 @@ static pid_t reap(struct loop *l, int *status, int flags)
 	if (!l->peek)
 		return wait4(-1, status, flags, NULL);
 	info.si_pid = 0; /* waitid() leaves it alone when WNOHANG finds nothing */
-	if (waitid(P_ALL, 0, &info, how) != 0 || info.si_pid == 0)
-		return info.si_pid == 0 && errno != ECHILD && errno != EINTR ? 0 : -1;
-	read_comm(info.si_pid, l->comm, sizeof l->comm);
+	if (waitid(P_ALL, 0, &info, how) != 0)
+		return -1; /* errno says why, as from wait4(): ECHILD, EINTR */
+	if (info.si_pid == 0)
+		return 0;  /* WNOHANG: children left, none to reap yet */
+	read_comm(l, info.si_pid, l->comm, sizeof l->comm);
 	return wait4(info.si_pid, status, flags & ~WNOHANG, NULL);
 }
 
@@ -405,6 +408,7 @@ int reap_loop(const struct config *cfg, const struct run *run)
 			  .oom_before = cfg->quiet || !run->child ? -1 : oom_kills() };
 	struct event ev;
 
+	l.proc_ours = l.peek && proc_is_ours(run->self);
 	if (l.phase == PAUSE && signals_block_for_loop(&l.waitset) != 0)
 		return EXIT_PIDONE;
 	for (;;) {
