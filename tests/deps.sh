@@ -31,13 +31,5 @@ else
 	missing="$missing libclang-rt-dev"
 fi
 
-[ -z "$missing" ] && exit 0
-packages=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
-if [ "$(id -u)" != 0 ]; then
-	echo "make check needs these packages; run as root:" >&2
-	echo "  apt-get update && apt-get install -y $packages" >&2
-	exit 1
-fi
-echo "installing test dependencies: $packages"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
+# shellcheck disable=SC2086 # one word per package
+exec sh "$(dirname "$0")/apt-install.sh" "make check" $missing

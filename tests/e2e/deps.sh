@@ -22,13 +22,5 @@ need /usr/bin/timeout coreutils
 dpkg-query -W -f='${Status}\n' busybox-static 2>/dev/null | grep -q 'ok installed' ||
 	missing="$missing busybox-static"
 
-[ -z "$missing" ] && exit 0
-packages=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
-if [ "$(id -u)" != 0 ]; then
-	echo "make e2e needs these packages; run as root:" >&2
-	echo "  apt-get update && apt-get install -y $packages" >&2
-	exit 1
-fi
-echo "installing e2e dependencies: $packages"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
+# shellcheck disable=SC2086 # one word per package
+exec sh "$(dirname "$0")/../apt-install.sh" "make e2e" $missing
