@@ -54,13 +54,9 @@ static const struct sock_filter allow_list[] = {
 	ALLOW(SYS_getpid),
 	ALLOW(SYS_getpgid),          /* getpgrp(): the terminal hand-back */
 	ALLOW(SYS_ioctl),            /* tcgetpgrp, tcsetpgrp */
-#ifdef SYS_open
-	ALLOW(SYS_open),             /* /proc, the memory cgroup */
-#endif
-	ALLOW(SYS_openat),
+	ALLOW(SYS_openat),           /* /proc, the memory cgroup */
 	ALLOW(SYS_read),
 	ALLOW(SYS_close),
-	ALLOW(SYS_fcntl),            /* libc's O_CLOEXEC fallback */
 	ALLOW(SYS_getdents64),       /* the drain's walk of /proc */
 #ifdef SYS_readlink
 	ALLOW(SYS_readlink),

@@ -44,7 +44,7 @@ static int read_stat(pid_t pid, struct proc *p)
 	int fd;
 
 	fmt(path, sizeof path, "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_cloexec(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	n = read(fd, buf, sizeof buf - 1);
@@ -106,7 +106,7 @@ struct linux_dirent64 {
  * Returns -1 if /proc cannot be read. */
 static int snapshot(struct procs *ps)
 {
-	int dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dir = open_cloexec("/proc", O_RDONLY | O_DIRECTORY);
 	char buf[4096];
 	long n;
 

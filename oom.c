@@ -10,7 +10,7 @@
 /* The whole of a small file, NUL-terminated; -1 if it cannot be read. */
 static int slurp(const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_cloexec(path, O_RDONLY);
 	ssize_t n;
 
 	if (fd < 0)
@@ -64,11 +64,13 @@ static int cgroup_path(const char *cgroups, const char *tag, char *path, size_t 
 	return -1;
 }
 
-/* Small buffers: this runs at start-up, and every stack page it touches
- * stays in pidone's resident memory for the life of the container. */
+/* Static buffers: this runs at start-up, and every stack page it touched
+ * would stay in pidone's resident memory for the life of the container;
+ * these share the data page pidone dirties anyway. Never called from a
+ * signal handler. */
 long oom_kills(void)
 {
-	char cgroups[1024], path[256], file[320], text[512];
+	static char cgroups[1024], path[256], file[320], text[512];
 
 	if (slurp("/proc/self/cgroup", cgroups, sizeof cgroups) != 0)
 		return -1;

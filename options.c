@@ -331,6 +331,28 @@ static const char *env_get(char **envp, const char *name)
 	return NULL;
 }
 
+/* Only PIDONE_, TINI_ and DUMB_INIT_ variables are read: gather them in one
+ * pass, so a large environment is scanned once, not once per variable. Past
+ * cap of them, the whole environment is searched as it is. */
+static char **env_ours(char **envp, char **buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (char **e = envp; e && *e; e++) {
+		const char *v = *e;
+
+		if ((*v == 'P' && strncmp(v, "PIDONE_", 7) == 0) ||
+		    (*v == 'T' && strncmp(v, "TINI_", 5) == 0) ||
+		    (*v == 'D' && strncmp(v, "DUMB_INIT_", 10) == 0)) {
+			if (n + 1 == cap)
+				return envp;
+			buf[n++] = *e;
+		}
+	}
+	buf[n] = NULL;
+	return buf;
+}
+
 static void defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -469,13 +491,14 @@ int config_parse(struct config *cfg, int argc, char **argv, char **envp,
 		 char *err, size_t errlen)
 {
 	struct parser p = { .cfg = cfg, .err = err, .errlen = errlen };
+	char *ours[24];
 	int i = 1;
 
 	defaults(cfg);
 	err[0] = '\0';
 	if (argc > 0 && strcmp(basename_of(argv[0]), "pause") == 0)
 		cfg->action = ACT_PAUSE;
-	if (parse_env(&p, envp) != 0)
+	if (parse_env(&p, env_ours(envp, ours, sizeof ours / sizeof ours[0])) != 0)
 		return -1;
 	while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
 		int used;

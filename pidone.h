@@ -2,18 +2,32 @@
 #ifndef PIDONE_H
 #define PIDONE_H
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #define PIDONE_VERSION "0.1.0"
 
 /* Kernel signal numbers run 1..64 on every Linux architecture we build for;
  * libc's NSIG differs (musl hides 32..34), so we count our own. */
 #define MAXSIG 64
+
+/* For reports made once in a while: kept out of line, so the buffers they
+ * need are not in the frame of the loop that sleeps between events. */
+#define RARE __attribute__((noinline))
+
+/* open(2) as one system call: musl's open() follows an O_CLOEXEC open
+ * with an fcntl(FD_CLOEXEC) for kernels before 2.6.23. */
+static inline int open_cloexec(const char *path, int flags)
+{
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC);
+}
 
 /* Exit codes of command runners such as env(1) and timeout(1). */
 enum {

@@ -110,7 +110,7 @@ static void read_comm(const struct loop *l, pid_t pid, char *comm, size_t size)
 
 	fmt(path, sizeof path, "/proc/%d/comm", (int)pid);
 	if (l->proc_ours)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open_cloexec(path, O_RDONLY);
 	if (fd >= 0) {
 		n = read(fd, comm, size - 1);
 		close(fd);
@@ -265,7 +265,7 @@ static const char *ended_fields(char *out, size_t size, pid_t pid, const char *n
 
 /* Say why the command ended: always when a signal pidone did not forward
  * killed it (the kernel, a crash, someone else); with -v in every case. */
-static void report_exit(const struct loop *l, int status)
+static RARE void report_exit(const struct loop *l, int status)
 {
 	const char *name = l->run->name;
 	int pid = (int)l->child;
@@ -314,12 +314,10 @@ static void command_exited(struct loop *l, int status)
 }
 
 /* -w, -vv: whose orphans pidone collects, by name, and how they ended. */
-static void reaped_other(const struct loop *l, pid_t pid, int status)
+static RARE void reaped_other(const struct loop *l, pid_t pid, int status)
 {
 	char how[32], fields[256];
 
-	if (!l->peek)
-		return;
 	if (WIFSIGNALED(status)) {
 		char signame[16];
 
@@ -332,7 +330,7 @@ static void reaped_other(const struct loop *l, pid_t pid, int status)
 }
 
 /* "3 process(es)", or, where /proc is not this namespace's, "every process". */
-static void say_drain(const char *what, int n, const char *rest, long ms)
+static RARE void say_drain(const char *what, int n, const char *rest, long ms)
 {
 	char fields[96];
 
@@ -421,7 +419,7 @@ int reap_loop(const struct config *cfg, const struct run *run)
 		case REAPED:
 			if (ev.pid == l.child && l.phase == RUN)
 				command_exited(&l, ev.status);
-			else
+			else if (l.peek)
 				reaped_other(&l, ev.pid, ev.status);
 			break;
 		case SIGNALLED:

@@ -31,11 +31,14 @@ static uint64_t special;
 
 /* The rare cases, kept off the path of an ordinary forwarded signal; returns
  * the signal to forward, 0 for none. */
-static int special_signal(int sig, const siginfo_t *info, int to)
+static __attribute__((noinline)) int special_signal(int sig, const siginfo_t *info, int to)
 {
+	int saved = errno;
+
 	if ((BIT(sig) & faults) && info->si_code > 0) {
 		/* pidone itself faulted: die of it rather than loop on it. */
 		signal(sig, SIG_DFL);
+		errno = saved;
 		return 0;
 	}
 	if ((BIT(sig) & self_sent) && info->si_code == SI_USER && info->si_pid == self)
@@ -46,12 +49,43 @@ static int special_signal(int sig, const siginfo_t *info, int to)
 	/* Back from a stop, in the foreground: the command gets the terminal. */
 	if (sig == SIGCONT && tty && target != 0 && tty_foreground())
 		tty_give(-(pid_t)target);
+	errno = saved;
 	return to;
+}
+
+/* kill() that leaves errno alone: a handler must not change it under the
+ * code it interrupted, and saving it costs more than the system call. */
+static long kill_quiet(pid_t pid, int sig)
+{
+#if defined(__x86_64__)
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)SYS_kill), "D"((long)pid), "S"((long)sig)
+			 : "rcx", "r11", "memory");
+	return ret;
+#else
+	int saved = errno;
+	long ret = kill(pid, sig);
+
+	errno = saved;
+	return ret;
+#endif
+}
+
+static RARE void say_forwarded(int sig)
+{
+	int saved = errno;
+	char name[16];
+
+	note(LVL_INFO, "signal", "forwarded %s to %s %d", signal_name(sig, name),
+	     target < 0 ? "process group" : "pid", (int)(target < 0 ? -target : target));
+	errno = saved;
 }
 
 static void on_signal(int sig, siginfo_t *info, void *context)
 {
-	int saved = errno;
 	int to = rewrite[sig];
 
 	(void)context;
@@ -59,14 +93,9 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 		to = special_signal(sig, info, to);
 	if (target != 0 && to != 0) {
 		forwarded[to] = 1;
-		if (kill((pid_t)target, to) == 0 && verbose) {
-			char name[16];
-
-			note(LVL_INFO, "signal", "forwarded %s to %s %d", signal_name(to, name),
-			     target < 0 ? "process group" : "pid", (int)(target < 0 ? -target : target));
-		}
+		if (kill_quiet((pid_t)target, to) == 0 && verbose)
+			say_forwarded(to);
 	}
-	errno = saved;
 }
 
 /* Whether pidone forwarded sig to the command (it then knows why it died). */

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* Real-time names follow glibc and the shells (bash, procps): RTMIN is 34,
  * whatever SIGRTMIN the libc pidone is built with reserves for itself. */
@@ -41,14 +40,31 @@ long parse_whole(const char *s, long hi)
 	return v;
 }
 
+/* The length of word if s starts with it in any case, else 0; word is in
+ * capitals, as in names[]. (libc's strcasecmp pair costs 300 bytes.) */
+static size_t starts_with(const char *s, const char *word)
+{
+	size_t n = 0;
+
+	for (; word[n]; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (c >= 'a' && c <= 'z')
+			c -= 'a' - 'A';
+		if (c != (unsigned char)word[n])
+			return 0;
+	}
+	return n;
+}
+
 /* "RTMIN", "RTMIN+3", "RTMAX-2" (without the SIG prefix). */
 static int parse_realtime(const char *s)
 {
 	int base, off;
 
-	if (strncasecmp(s, "RTMIN", 5) == 0)
+	if (starts_with(s, "RTMIN"))
 		base = RTMIN;
-	else if (strncasecmp(s, "RTMAX", 5) == 0)
+	else if (starts_with(s, "RTMAX"))
 		base = RTMAX;
 	else
 		return 0;
@@ -72,11 +88,13 @@ int signal_parse(const char *text)
 		return n;
 	if (n == 0)
 		return 0;
-	if (strncasecmp(text, "SIG", 3) == 0)
-		text += 3;
-	for (int sig = 1; sig < 32; sig++)
-		if (names[sig][0] && strcasecmp(text, names[sig]) == 0)
+	text += starts_with(text, "SIG");
+	for (int sig = 1; sig < 32; sig++) {
+		size_t len = names[sig][0] ? starts_with(text, names[sig]) : 0;
+
+		if (len && text[len] == '\0')
 			return sig;
+	}
 	return parse_realtime(text);
 }
 

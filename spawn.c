@@ -13,7 +13,7 @@
 static int exec_search(char **argv, char *tried, size_t triedlen)
 {
 	const char *cmd = argv[0];
-	const char *path = getenv("PATH");
+	const char *path;
 	int err = ENOENT;
 
 	tried[0] = '\0';
@@ -24,6 +24,7 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 		fmt(tried, triedlen, "%s", cmd);
 		return errno;
 	}
+	path = getenv("PATH");
 	if (!path)
 		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	for (;;) {

@@ -7,7 +7,9 @@
  * instruction after INIT's execve and ends at its exit. A child the init
  * forks is counted until its execve (that instruction included) and then let
  * go, so the command itself is never counted. FILE gets three lines:
- * "parent N", "child N" (all forked children together) and "exit STATUS".
+ * "parent N", "child N" (all forked children together), "fork N" (the
+ * init's count up to and including its first fork or clone: with "child",
+ * what runs before the command can start) and "exit STATUS".
  * With -m LIVE, the counts so far are kept in the file LIVE as three native
  * 64-bit integers (parent, children, children not yet at their execve),
  * updated after every step: read it while the init sleeps, and the
@@ -136,7 +138,7 @@ int main(int argc, char **argv)
 {
 	const char *out = NULL, *live_path = NULL;
 	int newns = 0, opt, status, exit_status = -1;
-	unsigned long long parent_n = 0, child_n = 0;
+	unsigned long long parent_n = 0, child_n = 0, fork_n = 0;
 	pid_t init;
 	FILE *f;
 
@@ -246,6 +248,8 @@ int main(int argc, char **argv)
 			    ev == PTRACE_EVENT_CLONE) {
 				ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg);
 				find((pid_t)msg, 1);
+				if (pid == init && !fork_n)
+					fork_n = tr->n + 1; /* the fork instruction */
 			}
 		} else if (sig == SIGTRAP) {
 			int counted = 1;
@@ -280,8 +284,8 @@ int main(int argc, char **argv)
 		perror(out);
 		return 1;
 	}
-	fprintf(f, "parent %llu\nchild %llu\nexit %d\n", parent_n, child_n,
-		exit_status);
+	fprintf(f, "parent %llu\nchild %llu\nfork %llu\nexit %d\n", parent_n, child_n,
+		fork_n, exit_status);
 	fclose(f);
 	return 0;
 }

@@ -881,6 +881,39 @@ static void env_pidone_verbosity_sets_the_level(void **state)
 	assert_int_equal(cfg.verbosity, 2);
 }
 
+static void env_variables_among_others_are_found(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"),
+		 ENV("PATH=/bin", "PIDONE=1", "PIDONE_QUIETER=1", "TINI", "DUMB_INIT",
+		     "PIDONE_GRACE=7", "HOME=/", "TINI_VERBOSITY=3", "TERM=x"));
+	assert_int_equal(cfg.grace_ms, 7000);
+	assert_int_equal(cfg.verbosity, 2);
+	assert_false(cfg.quiet);
+}
+
+static void env_first_of_a_repeated_variable_wins(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_GRACE=2", "PIDONE_GRACE=9"));
+	assert_int_equal(cfg.grace_ms, 2000);
+}
+
+/* More of pidone's variables than its one-pass gathering keeps. */
+static void env_with_dozens_of_own_variables_still_read(void **state)
+{
+	char *envp[64];
+	int n = 0;
+
+	(void)state;
+	while (n < 40)
+		envp[n++] = "PIDONE_UNKNOWN=1";
+	envp[n++] = "PIDONE_GRACE=3";
+	envp[n] = NULL;
+	accepted(ARGV("pidone", "cmd"), envp);
+	assert_int_equal(cfg.grace_ms, 3000);
+}
+
 static void env_pidone_verbosity_not_a_number(void **state)
 {
 	(void)state;
@@ -1351,6 +1384,9 @@ int main(void)
 		cmocka_unit_test(message_fits_a_small_buffer),
 		/* environment: pidone's own */
 		cmocka_unit_test(env_pidone_verbosity_sets_the_level),
+		cmocka_unit_test(env_variables_among_others_are_found),
+		cmocka_unit_test(env_first_of_a_repeated_variable_wins),
+		cmocka_unit_test(env_with_dozens_of_own_variables_still_read),
 		cmocka_unit_test(env_pidone_verbosity_not_a_number),
 		cmocka_unit_test(env_pidone_quiet_1_on),
 		cmocka_unit_test(env_pidone_quiet_0_off),
