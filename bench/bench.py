@@ -223,6 +223,14 @@ def startup_syscalls(path, init_path):
             fork + len(kid))
 
 
+def kill_runs(r, st):
+    """After a failure: end the init's run and its strace, if any."""
+    r.kill()
+    if st:
+        st.kill()
+        st.wait()
+
+
 def count_by_name(calls):
     d = {}
     for c in calls:
@@ -450,6 +458,17 @@ class Bench:
                 cells[name] = f"{v[name]:.2f}"
             self.row(f"reaping, orphans as fast as they come: syscalls per orphan "
                      f"({nb:,}, init under strace)", v, cells, note_="burst")
+    def attach_strace(self, r, out):
+        """strace -p on the idle init, writing to out; returns once strace is
+        attached and the init sleeps again."""
+        st = subprocess.Popen([self.have["strace"], "-qq", "-o", out, "-p",
+                               str(r.init_pid)], stdin=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+        wait_for(lambda: status_field(r.init_pid, "TracerPid") not in (None, "0"),
+                 10, "strace to attach")
+        r.idle()
+        return st
+
     def strace_orphans(self, path, n, paced):
         go_r, go_w = os.pipe()
         out = os.path.join(self.tmp, f"st.orph.{os.path.basename(path)}.{n}")
@@ -461,12 +480,7 @@ class Bench:
         try:
             r.find_init()
             r.idle()
-            st = subprocess.Popen([self.have["strace"], "-qq", "-o", out, "-p",
-                                   str(r.init_pid)], stdin=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-            wait_for(lambda: status_field(r.init_pid, "TracerPid") not in (None, "0"),
-                     10, "strace to attach")
-            r.idle()
+            st = self.attach_strace(r, out)
             os.write(go_w, b"g")
             os.close(go_w)
             go_w = None
@@ -474,10 +488,7 @@ class Bench:
             st.wait(60)
         except Exception as e:
             note(f"strace reaping {path} {n}: {e}")
-            r.kill()
-            if st:
-                st.kill()
-                st.wait()
+            kill_runs(r, st)
             return None
         finally:
             if go_w is not None:
@@ -595,12 +606,7 @@ class Bench:
             r.find_init()
             read_exact(ack, 1, 10)
             r.idle()
-            st = subprocess.Popen([self.have["strace"], "-qq", "-o", out, "-p",
-                                   str(r.init_pid)], stdin=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-            wait_for(lambda: status_field(r.init_pid, "TracerPid") not in (None, "0"),
-                     10, "strace to attach")
-            r.idle()
+            st = self.attach_strace(r, out)
             if n:
                 s = subprocess.run([self.helper("sigsend"), "n", str(n),
                                     f"{r.init_pid}:{ack}"], pass_fds=(ack,),
@@ -615,10 +621,7 @@ class Bench:
             r.finish(30)
         except Exception as e:
             note(f"strace forwarding {path}: {e}")
-            r.kill()
-            if st:
-                st.kill()
-                st.wait()
+            kill_runs(r, st)
             return None
         finally:
             os.close(ack)
