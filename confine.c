@@ -13,7 +13,6 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -126,7 +125,7 @@ void confine(const struct config *cfg)
 	step(cfg, "seccomp filter", install_filter());
 #ifdef PIDONE_TEST_HOOKS
 	/* Test builds only: show that the filter bites. */
-	if (getenv("PIDONE_TEST_FORBIDDEN")) {
+	if (env_get(environ, "PIDONE_TEST_FORBIDDEN")) {
 		char buf[16];
 		long rc = syscall(SYS_getuid);
 

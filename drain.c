@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -53,7 +52,7 @@ static int read_stat(pid_t pid, struct proc *p)
 		return -1;
 	buf[n] = '\0';
 	/* The command name may hold spaces and ')': skip to the last ')'. */
-	s = strrchr(buf, ')');
+	s = find_last(buf, ')');
 	if (!s || s[1] != ' ' || s[2] == 'Z' || s[2] == '\0')
 		return -1;
 	s += 3; /* past ") S" */
@@ -137,16 +136,10 @@ static int snapshot(struct procs *ps)
 	return n < 0 ? -1 : 0;
 }
 
-static int by_pid(const void *a, const void *b)
-{
-	pid_t x = ((const struct proc *)a)->pid, y = ((const struct proc *)b)->pid;
-
-	return (x > y) - (x < y);
-}
-
+/* The entry for pid, or NULL: a binary search, unless /proc was unsorted. */
 static struct proc *find(struct procs *ps, pid_t pid)
 {
-	struct proc key = { .pid = pid };
+	size_t lo = 0, hi = ps->n;
 
 	if (ps->unsorted) {
 		for (size_t i = 0; i < ps->n; i++)
@@ -154,7 +147,15 @@ static struct proc *find(struct procs *ps, pid_t pid)
 				return &ps->at[i];
 		return NULL;
 	}
-	return bsearch(&key, ps->at, ps->n, sizeof *ps->at, by_pid);
+	while (lo < hi) { /* the first entry at or past pid is in [lo, hi] */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ps->at[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ps->n && ps->at[lo].pid == pid ? &ps->at[lo] : NULL;
 }
 
 /* Whether p descends from self: climb its parent chain to self, or to a

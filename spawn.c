@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,16 +18,16 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 	tried[0] = '\0';
 	if (cmd[0] == '\0') /* as execvp(): no file has an empty name */
 		return ENOENT;
-	if (strchr(cmd, '/')) {
+	if (*find_char(cmd, '/')) {
 		execve(cmd, argv, environ);
 		fmt(tried, triedlen, "%s", cmd);
 		return errno;
 	}
-	path = getenv("PATH");
+	path = env_get(environ, "PATH");
 	if (!path)
 		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	for (;;) {
-		size_t n = strcspn(path, ":");
+		size_t n = (size_t)(find_char(path, ':') - path);
 		char file[PATH_MAX];
 
 		if (n + 1 + strlen(cmd) < sizeof file) {
