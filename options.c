@@ -121,11 +121,12 @@ static int fail(struct parser *p, const char *format, ...)
 }
 
 /* "1", "yes", "true", "on" and "0", "no", "false", "off": env switches are
- * value-based, so =0 turns one off. */
+ * value-based, so =0 turns one off. Arrays, as options[]: each pointer would
+ * cost a relocation and a place in the RELRO segment. */
 static int parse_bool(const char *s)
 {
-	static const char *const yes[] = { "1", "yes", "true", "on" };
-	static const char *const no[] = { "0", "no", "false", "off", "" };
+	static const char yes[][5] = { "1", "yes", "true", "on" };
+	static const char no[][6] = { "0", "no", "false", "off", "" };
 
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
 		if (strcmp(s, yes[i]) == 0)
