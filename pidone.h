@@ -133,6 +133,8 @@ int relro_protect(void);
 int spawn(const struct config *cfg, const struct inherited *inh, struct run *run);
 
 /* tty.c: the terminal's foreground process group. */
+pid_t tty_group(void);
+int tty_set_group(pid_t pgid);
 bool tty_foreground(void);
 void tty_give(pid_t pgid);
 

@@ -278,7 +278,7 @@ static void command_exited(struct loop *l, int status)
 		say("the drain cannot be interrupted");
 	/* Hand the terminal back to the group pidone started in, if the command
 	 * still has it, so the calling shell finds it where it left it. */
-	if (l->run->tty && !l->pid1 && tcgetpgrp(STDIN_FILENO) == l->child)
+	if (l->run->tty && !l->pid1 && tty_group() == l->child)
 		tty_give(getpgrp());
 	report_exit(l, status);
 	l->phase = SETTLE;

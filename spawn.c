@@ -63,7 +63,7 @@ static void run_child(const struct config *cfg, const struct inherited *inh,
 			_exit(EXIT_PIDONE);
 		}
 		/* Signals are still blocked, so this cannot stop us with SIGTTOU. */
-		if (foreground && tcsetpgrp(STDIN_FILENO, getpid()) != 0)
+		if (foreground && tty_set_group(getpid()) != 0)
 			say_errno("tcsetpgrp");
 	}
 	signals_restore(inh);
@@ -83,7 +83,7 @@ int spawn(const struct config *cfg, const struct inherited *inh, struct run *run
 {
 	/* Hand over the terminal only if it is ours to give: never steal it from
 	 * the shell that started pidone in the background. */
-	pid_t fg = cfg->single_child ? -1 : tcgetpgrp(STDIN_FILENO);
+	pid_t fg = cfg->single_child ? -1 : tty_group();
 	bool foreground = fg > 0 && fg == getpgrp();
 	/* The bare system call: libc's fork() would block and restore every
 	 * signal around it and run atfork handlers, for threads pidone has not.
