@@ -13,7 +13,6 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,10 +23,6 @@
 #define AUDIT_ARCH_SELF AUDIT_ARCH_AARCH64
 #endif
 
-#define ALLOW(nr) \
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
-
 /* Sanitizer and valgrind builds make system calls of their own that no
  * allow-list of pidone's can know. */
 #if defined(__SANITIZE_ADDRESS__) || defined(PIDONE_NO_SECCOMP)
@@ -35,50 +30,61 @@
 #endif
 
 #ifdef AUDIT_ARCH_SELF
-/* The hot paths first: a reap, a forwarded signal, a resumed wait. */
-static const struct sock_filter allow_list[] = {
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_SELF, 1, 0),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	ALLOW(SYS_wait4),            /* the loop: reap */
-	ALLOW(SYS_kill),             /* forward, drain */
-	ALLOW(SYS_rt_sigreturn),     /* back from the forwarding handler */
-	ALLOW(SYS_restart_syscall),  /* a wait resumed after a handler */
-	ALLOW(SYS_waitid),           /* -w: look at a zombie before reaping */
-	ALLOW(SYS_rt_sigtimedwait),  /* the loop once the command is gone */
-	ALLOW(SYS_rt_sigprocmask),
-	ALLOW(SYS_rt_sigaction),     /* a fault in pidone: die of it */
-	ALLOW(SYS_write),            /* messages */
-	ALLOW(SYS_clock_gettime),    /* drain deadlines, JSON times */
-	ALLOW(SYS_getpid),
-	ALLOW(SYS_getpgid),          /* getpgrp(): the terminal hand-back */
-	ALLOW(SYS_ioctl),            /* tcgetpgrp, tcsetpgrp */
-	ALLOW(SYS_openat),           /* /proc, the memory cgroup */
-	ALLOW(SYS_read),
-	ALLOW(SYS_close),
-	ALLOW(SYS_getdents64),       /* the drain's walk of /proc */
+/* The system calls allowed, the hot paths first: a reap, a forwarded signal,
+ * a resumed wait. */
+static const unsigned short allowed[] = {
+	SYS_wait4,            /* the loop: reap */
+	SYS_kill,             /* forward, drain */
+	SYS_rt_sigreturn,     /* back from the forwarding handler */
+	SYS_restart_syscall,  /* a wait resumed after a handler */
+	SYS_waitid,           /* -w: look at a zombie before reaping */
+	SYS_rt_sigtimedwait,  /* the loop once the command is gone */
+	SYS_rt_sigprocmask,
+	SYS_rt_sigaction,     /* a fault in pidone: die of it */
+	SYS_write,            /* messages */
+	SYS_clock_gettime,    /* drain deadlines, JSON times */
+	SYS_getpid,
+	SYS_getpgid,          /* getpgrp(): the terminal hand-back */
+	SYS_ioctl,            /* tcgetpgrp, tcsetpgrp */
+	SYS_openat,           /* /proc, the memory cgroup */
+	SYS_read,
+	SYS_close,
+	SYS_getdents64,       /* the drain's walk of /proc */
 #ifdef SYS_readlink
-	ALLOW(SYS_readlink),
+	SYS_readlink,
 #endif
-	ALLOW(SYS_readlinkat),
-	ALLOW(SYS_mmap),             /* the drain's process list */
-	ALLOW(SYS_mremap),
-	ALLOW(SYS_munmap),
-	ALLOW(SYS_pidfd_open),       /* the drain, not PID 1 */
-	ALLOW(SYS_pidfd_send_signal),
-	ALLOW(SYS_exit_group),
-	ALLOW(SYS_exit),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	SYS_readlinkat,
+	SYS_mmap,             /* the drain's process list */
+	SYS_mremap,
+	SYS_munmap,
+	SYS_pidfd_open,       /* the drain, not PID 1 */
+	SYS_pidfd_send_signal,
+	SYS_exit_group,
+	SYS_exit,
 };
 
+enum { NALLOWED = sizeof allowed / sizeof allowed[0] };
+
+/* The filter: another architecture's calls get EPERM; then one comparison
+ * per allowed call, each jumping to the ALLOW at the end, and EPERM for the
+ * rest. Built here from the list above, as the kernel takes a copy of it. */
 static int install_filter(void)
 {
-	struct sock_fprog prog = {
-		.len = sizeof allow_list / sizeof allow_list[0],
-		.filter = (struct sock_filter *)allow_list,
-	};
+	static struct sock_filter filter[4 + NALLOWED + 2];
+	struct sock_fprog prog = { .len = sizeof filter / sizeof filter[0], .filter = filter };
+	struct sock_filter *f = filter;
 
+	*f++ = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					    offsetof(struct seccomp_data, arch));
+	*f++ = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_SELF, 1, 0);
+	*f++ = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+	*f++ = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					    offsetof(struct seccomp_data, nr));
+	for (int i = 0; i < NALLOWED; i++) /* jump over the ones left and the EPERM */
+		*f++ = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, allowed[i],
+						    NALLOWED - i, 0);
+	*f++ = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+	*f = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 }
 #else
@@ -126,7 +132,7 @@ void confine(const struct config *cfg)
 	step(cfg, "seccomp filter", install_filter());
 #ifdef PIDONE_TEST_HOOKS
 	/* Test builds only: show that the filter bites. */
-	if (getenv("PIDONE_TEST_FORBIDDEN")) {
+	if (env_get(environ, "PIDONE_TEST_FORBIDDEN")) {
 		char buf[16];
 		long rc = syscall(SYS_getuid);
 

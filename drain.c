@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -53,7 +52,7 @@ static int read_stat(pid_t pid, struct proc *p)
 		return -1;
 	buf[n] = '\0';
 	/* The command name may hold spaces and ')': skip to the last ')'. */
-	s = strrchr(buf, ')');
+	s = find_last(buf, ')');
 	if (!s || s[1] != ' ' || s[2] == 'Z' || s[2] == '\0')
 		return -1;
 	s += 3; /* past ") S" */
@@ -66,7 +65,9 @@ static int read_stat(pid_t pid, struct proc *p)
 	return 0;
 }
 
-/* A growing array in anonymous memory (pidone has no malloc). */
+/* A growing array in anonymous memory (pidone has no malloc), with the bare
+ * system calls: libc's mmap(), mremap() and munmap() add half a kilobyte of
+ * checks and thread locking that this use never needs. */
 struct procs {
 	struct proc *at;
 	size_t n, cap;
@@ -76,14 +77,15 @@ struct procs {
 static int grow(struct procs *ps)
 {
 	size_t cap = ps->cap ? ps->cap * 2 : 4096;
-	void *mem = ps->at
-		? mremap(ps->at, ps->cap * sizeof *ps->at, cap * sizeof *ps->at, MREMAP_MAYMOVE)
-		: mmap(NULL, cap * sizeof *ps->at, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long mem = ps->at
+		? syscall(SYS_mremap, ps->at, ps->cap * sizeof *ps->at, cap * sizeof *ps->at,
+			  (long)MREMAP_MAYMOVE)
+		: syscall(SYS_mmap, NULL, cap * sizeof *ps->at, (long)(PROT_READ | PROT_WRITE),
+			  (long)(MAP_PRIVATE | MAP_ANONYMOUS), -1L, 0L);
 
-	if (mem == MAP_FAILED)
+	if (mem == -1)
 		return -1;
-	ps->at = mem;
+	ps->at = (struct proc *)mem;
 	ps->cap = cap;
 	return 0;
 }
@@ -91,7 +93,7 @@ static int grow(struct procs *ps)
 static void release(struct procs *ps)
 {
 	if (ps->at)
-		munmap(ps->at, ps->cap * sizeof *ps->at);
+		syscall(SYS_munmap, ps->at, ps->cap * sizeof *ps->at);
 }
 
 struct linux_dirent64 {
@@ -134,16 +136,10 @@ static int snapshot(struct procs *ps)
 	return n < 0 ? -1 : 0;
 }
 
-static int by_pid(const void *a, const void *b)
-{
-	pid_t x = ((const struct proc *)a)->pid, y = ((const struct proc *)b)->pid;
-
-	return (x > y) - (x < y);
-}
-
+/* The entry for pid, or NULL: a binary search, unless /proc was unsorted. */
 static struct proc *find(struct procs *ps, pid_t pid)
 {
-	struct proc key = { .pid = pid };
+	size_t lo = 0, hi = ps->n;
 
 	if (ps->unsorted) {
 		for (size_t i = 0; i < ps->n; i++)
@@ -151,7 +147,15 @@ static struct proc *find(struct procs *ps, pid_t pid)
 				return &ps->at[i];
 		return NULL;
 	}
-	return bsearch(&key, ps->at, ps->n, sizeof *ps->at, by_pid);
+	while (lo < hi) { /* the first entry at or past pid is in [lo, hi] */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ps->at[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ps->n && ps->at[lo].pid == pid ? &ps->at[lo] : NULL;
 }
 
 /* Whether p descends from self: climb its parent chain to self, or to a

@@ -4,7 +4,6 @@
 #include "pidone.h"
 
 #include <fcntl.h>
-#include <string.h>
 #include <unistd.h>
 
 /* The whole of a small file, NUL-terminated; -1 if it cannot be read. */
@@ -23,20 +22,25 @@ static int slurp(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/* The start of the line after the one at line, or the end of the text. */
+static const char *next_line(const char *line)
+{
+	const char *end = find_char(line, '\n');
+
+	return *end ? end + 1 : end;
+}
+
 /* The number after "key " at the start of a line of text, or -1. */
 static long value_of(const char *text, const char *key)
 {
-	size_t n = strlen(key);
-
-	for (const char *line = text; line; line = strchr(line, '\n')) {
+	for (const char *line = text; *line; line = next_line(line)) {
+		const char *d = skip_prefix(line, key);
 		long v = 0;
 
-		if (*line == '\n')
-			line++;
-		if (strncmp(line, key, n) != 0 || line[n] != ' ')
+		if (!d || *d != ' ')
 			continue;
-		for (line += n + 1; *line >= '0' && *line <= '9'; line++)
-			v = v * 10 + (*line - '0');
+		for (d++; *d >= '0' && *d <= '9'; d++)
+			v = v * 10 + (*d - '0');
 		return v;
 	}
 	return -1;
@@ -46,20 +50,15 @@ static long value_of(const char *text, const char *key)
  * v1, "0::" for v2), copied into path; -1 if there is none. */
 static int cgroup_path(const char *cgroups, const char *tag, char *path, size_t size)
 {
-	for (const char *line = cgroups; line && *line; line = strchr(line, '\n')) {
-		const char *colon, *end;
+	for (const char *line = cgroups; *line; line = next_line(line)) {
+		const char *end = find_char(line, '\n');
+		const char *colon = find_char(line, ':');
+		const char *at = colon < end ? skip_prefix(colon + 1, tag) : NULL;
 
-		if (*line == '\n')
-			line++;
-		colon = strchr(line, ':');
-		end = strchr(line, '\n');
-		if (!colon || (end && colon > end))
-			continue;
-		if (strncmp(colon + 1, tag, strlen(tag)) != 0)
-			continue;
-		colon += 1 + strlen(tag);
-		fmt(path, size, "%.*s", (int)(end ? end - colon : (long)strlen(colon)), colon);
-		return 0;
+		if (at) {
+			fmt(path, size, "%.*s", (int)(end - at), at);
+			return 0;
+		}
 	}
 	return -1;
 }

@@ -121,11 +121,12 @@ static int fail(struct parser *p, const char *format, ...)
 }
 
 /* "1", "yes", "true", "on" and "0", "no", "false", "off": env switches are
- * value-based, so =0 turns one off. */
+ * value-based, so =0 turns one off. Arrays, as options[]: each pointer would
+ * cost a relocation and a place in the RELRO segment. */
 static int parse_bool(const char *s)
 {
-	static const char *const yes[] = { "1", "yes", "true", "on" };
-	static const char *const no[] = { "0", "no", "false", "off", "" };
+	static const char yes[][5] = { "1", "yes", "true", "on" };
+	static const char no[][6] = { "0", "no", "false", "off", "" };
 
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
 		if (strcmp(s, yes[i]) == 0)
@@ -139,10 +140,10 @@ static int parse_bool(const char *s)
 /* Seconds with up to three decimals ("5", "0.25") to milliseconds; at most a day. */
 static long parse_seconds_ms(const char *s)
 {
-	const char *dot = strchr(s, '.');
+	const char *dot = find_char(s, '.');
 	char whole[8];
 	long ms, frac = 0, scale = 100;
-	size_t n = dot ? (size_t)(dot - s) : strlen(s);
+	size_t n = (size_t)(dot - s);
 
 	if (n == 0 || n >= sizeof whole)
 		return -1;
@@ -151,7 +152,7 @@ static long parse_seconds_ms(const char *s)
 	ms = parse_whole(whole, 86400);
 	if (ms < 0)
 		return -1;
-	if (dot) {
+	if (*dot) {
 		if (dot[1] == '\0' || strlen(dot + 1) > 3)
 			return -1;
 		for (const char *d = dot + 1; *d; d++, scale /= 10) {
@@ -167,12 +168,12 @@ static long parse_seconds_ms(const char *s)
 /* S:R, both signals, R may be 0 to drop S. */
 static int apply_rewrite(struct parser *p, const char *spec)
 {
-	const char *colon = strchr(spec, ':');
+	const char *colon = find_char(spec, ':');
 	char from_text[24];
 	int from, to;
 	size_t n;
 
-	if (!colon)
+	if (!*colon)
 		return fail(p, "'%s' is not S:R (e.g. 15:3, TERM:QUIT, 2:0)", spec);
 	n = (size_t)(colon - spec);
 	if (n == 0 || n >= sizeof from_text)
@@ -206,7 +207,7 @@ static int apply_list(struct parser *p, const char *text,
 	char item[64];
 
 	for (;;) {
-		size_t n = strcspn(text, ",");
+		size_t n = (size_t)(find_char(text, ',') - text);
 
 		if (n >= sizeof item)
 			return fail(p, "'%.*s...' is too long", 20, text);
@@ -230,7 +231,7 @@ static int apply_signal(struct parser *p, const char *text, int *out)
 	return 0;
 }
 
-/* Apply one option. From the command line a flag has no value; from the
+/* Apply one option. From the command line a flag has no value (""); from the
  * environment every value is text, and lists are comma-separated. */
 static int apply(struct parser *p, const struct option *o, const char *val,
 		 bool from_env)
@@ -321,16 +322,6 @@ static int apply(struct parser *p, const struct option *o, const char *val,
 	return 0;
 }
 
-static const char *env_get(char **envp, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; envp && *envp; envp++)
-		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return NULL;
-}
-
 /* Only PIDONE_, TINI_ and DUMB_INIT_ variables are read: gather them in one
  * pass, so a large environment is scanned once, not once per variable. Past
  * cap of them, the whole environment is searched as it is. */
@@ -341,9 +332,8 @@ static char **env_ours(char **envp, char **buf, size_t cap)
 	for (char **e = envp; e && *e; e++) {
 		const char *v = *e;
 
-		if ((*v == 'P' && strncmp(v, "PIDONE_", 7) == 0) ||
-		    (*v == 'T' && strncmp(v, "TINI_", 5) == 0) ||
-		    (*v == 'D' && strncmp(v, "DUMB_INIT_", 10) == 0)) {
+		if (skip_prefix(v, "PIDONE_") || skip_prefix(v, "TINI_") ||
+		    skip_prefix(v, "DUMB_INIT_")) {
 			if (n + 1 == cap)
 				return envp;
 			buf[n++] = *e;
@@ -418,8 +408,8 @@ static int parse_env(struct parser *p, char **envp)
 static const struct option *find_long(const char *name, size_t n)
 {
 	for (size_t i = 0; i < NOPTIONS; i++)
-		if (options[i].longname[0] && strlen(options[i].longname) == n &&
-		    strncmp(options[i].longname, name, n) == 0)
+		if (options[i].longname[0] &&
+		    skip_prefix(name, options[i].longname) == name + n)
 			return &options[i];
 	return NULL;
 }
@@ -436,19 +426,19 @@ static const struct option *find_short(char c)
 static int parse_long(struct parser *p, int argc, char **argv, int i)
 {
 	const char *arg = argv[i] + 2;
-	const char *eq = strchr(arg, '=');
-	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+	const char *eq = find_char(arg, '=');
+	size_t n = (size_t)(eq - arg);
 	const struct option *o = find_long(arg, n);
 
 	fmt(p->name, sizeof p->name, "--%.*s", (int)n, arg);
 	if (!o)
 		return fail(p, "unknown option");
 	if (o->kind == FLAG) {
-		if (eq)
+		if (*eq)
 			return fail(p, "takes no value");
-		return apply(p, o, NULL, false) == 0 ? 1 : -1;
+		return apply(p, o, "", false) == 0 ? 1 : -1;
 	}
-	if (eq)
+	if (*eq)
 		return apply(p, o, eq + 1, false) == 0 ? 1 : -1;
 	if (i + 1 >= argc)
 		return fail(p, "needs a value");
@@ -465,7 +455,7 @@ static int parse_short(struct parser *p, int argc, char **argv, int i)
 		if (!o)
 			return fail(p, "unknown option");
 		if (o->kind == FLAG) {
-			if (apply(p, o, NULL, false) != 0)
+			if (apply(p, o, "", false) != 0)
 				return -1;
 			continue;
 		}
@@ -480,7 +470,7 @@ static int parse_short(struct parser *p, int argc, char **argv, int i)
 
 static const char *basename_of(const char *path)
 {
-	const char *slash = strrchr(path, '/');
+	const char *slash = find_last(path, '/');
 
 	return slash ? slash + 1 : path;
 }

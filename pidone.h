@@ -90,6 +90,12 @@ size_t fmt(char *buf, size_t size, const char *f, ...)
 size_t vfmt(char *buf, size_t size, const char *f, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
+/* text.c: string searches (pure). */
+const char *find_char(const char *s, char c);
+const char *find_last(const char *s, char c);
+const char *skip_prefix(const char *s, const char *prefix);
+const char *env_get(char *const *envp, const char *name);
+
 /* errors.c: an errno's text (pure). */
 const char *error_text(int err, char buf[16]);
 
@@ -127,6 +133,8 @@ int relro_protect(void);
 int spawn(const struct config *cfg, const struct inherited *inh, struct run *run);
 
 /* tty.c: the terminal's foreground process group. */
+pid_t tty_group(void);
+int tty_set_group(pid_t pgid);
 bool tty_foreground(void);
 void tty_give(pid_t pgid);
 

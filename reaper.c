@@ -46,58 +46,34 @@ struct loop {
 	long oom_before;  /* OOM kills in our cgroup when the command started */
 	char comm[20];    /* the name of the process just reaped, with peek */
 	sigset_t waitset;
-	struct timespec started, drain_start, deadline;
+	int64_t started, drain_start, deadline; /* ms on the monotonic clock */
 };
 
 /* Re-sending SIGKILL this often catches what forked while being killed. */
 enum { KILL_REPEAT_MS = 100, UNSEEN_POLL_MS = 20 };
 
-/* The raw system call: the drain is rare, and libc's vDSO lookup would be
- * a tenth of the binary. */
-static struct timespec now(void)
+/* Milliseconds on the monotonic clock. The raw system call: the drain is
+ * rare, and libc's vDSO lookup would be a tenth of the binary. */
+static int64_t now_ms(void)
 {
 	struct timespec t = { 0, 0 };
 
 	if (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t) != 0)
 		say_errno("clock_gettime");
-	return t;
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static struct timespec after_ms(unsigned ms)
+static long ms_since(int64_t start)
 {
-	struct timespec t = now();
-
-	t.tv_sec += ms / 1000;
-	t.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (t.tv_nsec >= 1000000000) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000;
-	}
-	return t;
+	return (long)(now_ms() - start);
 }
 
-static long ms_since(struct timespec start)
+/* Milliseconds left until deadline, never negative. */
+static long ms_left(int64_t deadline)
 {
-	struct timespec t = now();
+	int64_t left = deadline - now_ms();
 
-	return (t.tv_sec - start.tv_sec) * 1000 + (t.tv_nsec - start.tv_nsec) / 1000000;
-}
-
-/* Time left until deadline, never negative. */
-static struct timespec until(struct timespec deadline)
-{
-	struct timespec t = now(), left = { 0, 0 };
-
-	if (t.tv_sec < deadline.tv_sec ||
-	    (t.tv_sec == deadline.tv_sec && t.tv_nsec < deadline.tv_nsec)) {
-		left.tv_sec = deadline.tv_sec - t.tv_sec;
-		left.tv_nsec = deadline.tv_nsec - t.tv_nsec;
-		if (left.tv_nsec < 0) {
-			left.tv_sec--;
-			left.tv_nsec += 1000000000;
-		}
-	}
-	return left;
+	return left > 0 ? (long)left : 0;
 }
 
 /* The command name of a zombie, which /proc keeps until it is reaped; "?"
@@ -158,13 +134,6 @@ static void wait_running(struct loop *l, struct event *ev)
 	}
 }
 
-static bool passed(struct timespec deadline)
-{
-	struct timespec left = until(deadline);
-
-	return left.tv_sec == 0 && left.tv_nsec == 0;
-}
-
 /* Whether processes pidone cannot wait for are left: as PID 1, those that
  * joined the namespace from outside have their parents there. */
 static bool others_left(const struct loop *l)
@@ -176,7 +145,8 @@ static void wait_blocked(struct loop *l, struct event *ev)
 {
 	for (;;) {
 		bool timed = l->phase == DRAIN || l->phase == KILL;
-		struct timespec left = until(l->deadline);
+		long left = ms_left(l->deadline);
+		struct timespec timeout;
 		bool none, unseen;
 		siginfo_t info;
 
@@ -196,15 +166,16 @@ static void wait_blocked(struct loop *l, struct event *ev)
 			return;
 		}
 		/* Checked here too, so a stream of SIGCHLD cannot hold it off. */
-		if (timed && passed(l->deadline)) {
+		if (timed && ms_left(l->deadline) == 0) {
 			ev->kind = TIMED_OUT;
 			return;
 		}
 		/* No SIGCHLD comes for processes that are not our children: look
 		 * again every UNSEEN_POLL_MS while they are left. */
-		if (unseen && (left.tv_sec > 0 || left.tv_nsec > UNSEEN_POLL_MS * 1000000L))
-			left = (struct timespec){ 0, UNSEEN_POLL_MS * 1000000L };
-		ev->sig = sigtimedwait(&l->waitset, &info, timed ? &left : NULL);
+		if (unseen && left > UNSEEN_POLL_MS)
+			left = UNSEEN_POLL_MS;
+		timeout = (struct timespec){ left / 1000, left % 1000 * 1000000L };
+		ev->sig = sigtimedwait(&l->waitset, &info, timed ? &timeout : NULL);
 		if (ev->sig == SIGTERM || ev->sig == SIGINT) {
 			ev->kind = SIGNALLED;
 			return;
@@ -307,7 +278,7 @@ static void command_exited(struct loop *l, int status)
 		say("the drain cannot be interrupted");
 	/* Hand the terminal back to the group pidone started in, if the command
 	 * still has it, so the calling shell finds it where it left it. */
-	if (l->run->tty && !l->pid1 && tcgetpgrp(STDIN_FILENO) == l->child)
+	if (l->run->tty && !l->pid1 && tty_group() == l->child)
 		tty_give(getpgrp());
 	report_exit(l, status);
 	l->phase = SETTLE;
@@ -350,7 +321,7 @@ static void kill_rest(struct loop *l)
 	if (l->phase != KILL && l->cfg->verbosity >= 1)
 		say_drain("SIGKILL", n, " still running after", ms_since(l->drain_start));
 	l->phase = KILL;
-	l->deadline = after_ms(KILL_REPEAT_MS);
+	l->deadline = now_ms() + KILL_REPEAT_MS;
 }
 
 /* Ask everything that is left to stop, wake the stopped, start the clock.
@@ -360,7 +331,7 @@ static int start_drain(struct loop *l)
 	int sig = l->cfg->grace_ms ? l->cfg->drain_signal : SIGKILL;
 	int n = drain_signal_all(sig, l->pid1);
 
-	l->drain_start = now();
+	l->drain_start = now_ms();
 	if (n < 0 && !l->pid1) {
 		/* Without /proc pidone cannot find its descendants, and waiting
 		 * for them would wait on what it cannot end. */
@@ -372,7 +343,7 @@ static int start_drain(struct loop *l)
 		if (l->cfg->verbosity >= 1)
 			say_drain("SIGKILL", n, ", grace", 0);
 		l->phase = KILL;
-		l->deadline = after_ms(KILL_REPEAT_MS);
+		l->deadline = now_ms() + KILL_REPEAT_MS;
 		return 0;
 	}
 	drain_signal_all(SIGCONT, l->pid1);
@@ -382,7 +353,7 @@ static int start_drain(struct loop *l)
 		say_drain(signal_name(sig, name), n, ", grace", (long)l->cfg->grace_ms);
 	}
 	l->phase = DRAIN;
-	l->deadline = after_ms(l->cfg->grace_ms);
+	l->deadline = now_ms() + l->cfg->grace_ms;
 	return 0;
 }
 
@@ -402,7 +373,7 @@ int reap_loop(const struct config *cfg, const struct run *run)
 			  /* Not PID 1: learn when Ctrl-Z stops the command, to stop too. */
 			  .wait_flags = run->pid1 ? 0 : WUNTRACED,
 			  .peek = cfg->warn_reap || cfg->verbosity >= 2,
-			  .started = now(),
+			  .started = now_ms(),
 			  .oom_before = cfg->quiet || !run->child ? -1 : oom_kills() };
 	struct event ev;
 

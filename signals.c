@@ -29,6 +29,120 @@ static const uint64_t tty_signals = BIT(SIGINT) | BIT(SIGQUIT) | BIT(SIGTSTP) | 
 /* The signals that need more than forwarding, from the ones above. */
 static uint64_t special;
 
+/* Setting a signal's action: set_disposition() for SIG_DFL and SIG_IGN,
+ * install() for the action every signal gets (struct installer). */
+#if defined(__x86_64__)
+/* x86-64: the bare system call, for every signal. musl's sigaction() adds a
+ * kilobyte of locking for threads and abort(), which pidone has not, and
+ * refuses the signals it keeps for its threads (32..34), which a sender may
+ * still use (glibc's SIGRTMIN is 34). A handler returns through the restorer
+ * given with it, which x86-64 requires: rt_sigreturn, below. */
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+
+struct kernel_sigaction { /* the kernel's struct sigaction here */
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+void pidone_sigreturn(void) __attribute__((visibility("hidden")));
+__asm__(".pushsection .text.pidone_sigreturn, \"ax\", @progbits\n"
+	".globl pidone_sigreturn\n"
+	".hidden pidone_sigreturn\n"
+	".type pidone_sigreturn, @function\n"
+	"pidone_sigreturn:\n"
+	"	mov $15, %eax\n" /* SYS_rt_sigreturn */
+	"	syscall\n"
+	".size pidone_sigreturn, . - pidone_sigreturn\n"
+	".popsection");
+
+/* old, if not NULL, gets the handler sig had. */
+static int kernel_action(int sig, void (*handler)(int), unsigned long flags, uint64_t mask,
+			 void (**old)(int))
+{
+	struct kernel_sigaction k = { handler, flags | SA_RESTORER, pidone_sigreturn, mask }, was;
+
+	if (syscall(SYS_rt_sigaction, sig, &k, old ? &was : NULL, sizeof k.mask) != 0)
+		return -1;
+	if (old)
+		*old = was.handler;
+	return 0;
+}
+
+static int set_disposition(int sig, void (*how)(int), void (**old)(int))
+{
+	return kernel_action(sig, how, 0, 0, old);
+}
+
+struct installer {
+	bool unused;
+};
+
+static int install(struct installer *in, int sig, const struct sigaction *sa)
+{
+	uint64_t mask;
+
+	(void)in;
+	memcpy(&mask, &sa->sa_mask, sizeof mask); /* signals 1..64 */
+	return kernel_action(sig, sa->sa_handler, (unsigned long)sa->sa_flags, mask, NULL);
+}
+#else
+static int set_disposition(int sig, void (*how)(int), void (**old)(int))
+{
+	struct sigaction sa = { .sa_handler = how }, was;
+
+	if (sigaction(sig, &sa, &was) != 0)
+		return -1;
+	if (old)
+		*old = was.sa_handler;
+	return 0;
+}
+
+#if defined(__aarch64__) || defined(__riscv)
+/* Installing the same action on every signal: libc's sigaction() for the
+ * first, then the kernel's record of it, restorer included, copied with one
+ * bare system call each. That is a tenth of the instructions of 64 calls to
+ * libc, and it reaches the signals libc keeps for its threads (musl 32..34,
+ * glibc 32..33), which a sender may still use (glibc's SIGRTMIN is 34):
+ * pidone has no threads. */
+struct kernel_sigaction { /* opaque here: read from the kernel, given back */
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+struct installer {
+	struct kernel_sigaction model;
+	bool have_model;
+};
+
+static int install(struct installer *in, int sig, const struct sigaction *sa)
+{
+	if (in->have_model)
+		return (int)syscall(SYS_rt_sigaction, sig, &in->model, NULL, sizeof in->model.mask);
+	if (sigaction(sig, sa, NULL) != 0 ||
+	    syscall(SYS_rt_sigaction, sig, NULL, &in->model, sizeof in->model.mask) != 0)
+		return -1;
+	in->have_model = true;
+	return 0;
+}
+#else
+struct installer {
+	bool unused;
+};
+
+static int install(struct installer *in, int sig, const struct sigaction *sa)
+{
+	(void)in;
+	return sigaction(sig, sa, NULL);
+}
+#endif
+#endif
+
 /* The rare cases, kept off the path of an ordinary forwarded signal; returns
  * the signal to forward, 0 for none. */
 static __attribute__((noinline)) int special_signal(int sig, const siginfo_t *info, int to)
@@ -37,7 +151,7 @@ static __attribute__((noinline)) int special_signal(int sig, const siginfo_t *in
 
 	if ((BIT(sig) & faults) && info->si_code > 0) {
 		/* pidone itself faulted: die of it rather than loop on it. */
-		signal(sig, SIG_DFL);
+		set_disposition(sig, SIG_DFL, NULL);
 		errno = saved;
 		return 0;
 	}
@@ -114,7 +228,7 @@ static void fill_all(sigset_t *set)
  * while the child is set up; note what the child must get back. */
 int signals_block_all(struct inherited *inh)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	void (*old)(int);
 	sigset_t all;
 
 	fill_all(&all);
@@ -124,11 +238,11 @@ int signals_block_all(struct inherited *inh)
 	}
 	/* With SIGCHLD ignored the kernel reaps for us and the command's status
 	 * is lost (tini and catatonit hang on it): take the default back. */
-	if (sigaction(SIGCHLD, &dfl, &old) != 0) {
+	if (set_disposition(SIGCHLD, SIG_DFL, &old) != 0) {
 		say_errno("sigaction SIGCHLD");
 		return -1;
 	}
-	inh->sigchld_ignored = old.sa_handler == SIG_IGN;
+	inh->sigchld_ignored = old == SIG_IGN;
 	return 0;
 }
 
@@ -136,50 +250,9 @@ int signals_block_all(struct inherited *inh)
 void signals_restore(const struct inherited *inh)
 {
 	if (inh->sigchld_ignored)
-		signal(SIGCHLD, SIG_IGN);
+		set_disposition(SIGCHLD, SIG_IGN, NULL);
 	sigprocmask(SIG_SETMASK, &inh->mask, NULL);
 }
-
-/* Installing the same action on every signal: libc's sigaction() for the
- * first, then the kernel's record of it, restorer included, copied with one
- * bare system call each. That is a tenth of the instructions of 64 calls to
- * libc, and it reaches the signals libc keeps for its threads (musl 32..34,
- * glibc 32..33), which a sender may still use (glibc's SIGRTMIN is 34):
- * pidone has no threads. */
-#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv)
-struct kernel_sigaction { /* the kernel's struct sigaction here */
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
-
-struct installer {
-	struct kernel_sigaction model;
-	bool have_model;
-};
-
-static int install(struct installer *in, int sig, const struct sigaction *sa)
-{
-	if (in->have_model)
-		return (int)syscall(SYS_rt_sigaction, sig, &in->model, NULL, sizeof in->model.mask);
-	if (sigaction(sig, sa, NULL) != 0 ||
-	    syscall(SYS_rt_sigaction, sig, NULL, &in->model, sizeof in->model.mask) != 0)
-		return -1;
-	in->have_model = true;
-	return 0;
-}
-#else
-struct installer {
-	bool unused;
-};
-
-static int install(struct installer *in, int sig, const struct sigaction *sa)
-{
-	(void)in;
-	return sigaction(sig, sa, NULL);
-}
-#endif
 
 /* Forward every catchable signal but SIGCHLD to the command, then let them
  * in. Job-control stops are forwarded as any other: when they stop the
@@ -188,7 +261,7 @@ int signals_forward(const struct config *cfg, const struct run *run)
 {
 	struct sigaction sa = { .sa_sigaction = on_signal,
 				.sa_flags = SA_SIGINFO | SA_RESTART };
-	struct installer in = { .have_model = false };
+	struct installer in = { 0 };
 	sigset_t none;
 
 	rewrite = cfg->rewrite;
@@ -247,7 +320,7 @@ int signals_block_for_loop(sigset_t *waitset)
 int signals_pause(void)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN };
-	struct installer in = { .have_model = false };
+	struct installer in = { 0 };
 
 	for (int sig = 1; sig <= MAXSIG; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD ||

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,16 +18,16 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 	tried[0] = '\0';
 	if (cmd[0] == '\0') /* as execvp(): no file has an empty name */
 		return ENOENT;
-	if (strchr(cmd, '/')) {
+	if (*find_char(cmd, '/')) {
 		execve(cmd, argv, environ);
 		fmt(tried, triedlen, "%s", cmd);
 		return errno;
 	}
-	path = getenv("PATH");
+	path = env_get(environ, "PATH");
 	if (!path)
 		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	for (;;) {
-		size_t n = strcspn(path, ":");
+		size_t n = (size_t)(find_char(path, ':') - path);
 		char file[PATH_MAX];
 
 		if (n + 1 + strlen(cmd) < sizeof file) {
@@ -64,7 +63,7 @@ static void run_child(const struct config *cfg, const struct inherited *inh,
 			_exit(EXIT_PIDONE);
 		}
 		/* Signals are still blocked, so this cannot stop us with SIGTTOU. */
-		if (foreground && tcsetpgrp(STDIN_FILENO, getpid()) != 0)
+		if (foreground && tty_set_group(getpid()) != 0)
 			say_errno("tcsetpgrp");
 	}
 	signals_restore(inh);
@@ -84,7 +83,7 @@ int spawn(const struct config *cfg, const struct inherited *inh, struct run *run
 {
 	/* Hand over the terminal only if it is ours to give: never steal it from
 	 * the shell that started pidone in the background. */
-	pid_t fg = cfg->single_child ? -1 : tcgetpgrp(STDIN_FILENO);
+	pid_t fg = cfg->single_child ? -1 : tty_group();
 	bool foreground = fg > 0 && fg == getpgrp();
 	/* The bare system call: libc's fork() would block and restore every
 	 * signal around it and run atfork handlers, for threads pidone has not.

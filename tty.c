@@ -5,12 +5,32 @@
 #include "pidone.h"
 
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+/* tcgetpgrp() and tcsetpgrp() on stdin, as the bare ioctl: libc's ioctl()
+ * brings conversions for requests pidone never makes. */
+pid_t tty_group(void)
+{
+	int pgrp;
+
+	if (syscall(SYS_ioctl, STDIN_FILENO, TIOCGPGRP, &pgrp) != 0)
+		return -1;
+	return pgrp;
+}
+
+int tty_set_group(pid_t pgid)
+{
+	int pgrp = pgid;
+
+	return (int)syscall(SYS_ioctl, STDIN_FILENO, TIOCSPGRP, &pgrp);
+}
 
 /* Whether pidone's group owns the terminal on stdin now. */
 bool tty_foreground(void)
 {
-	pid_t fg = tcgetpgrp(STDIN_FILENO);
+	pid_t fg = tty_group();
 
 	return fg > 0 && fg == getpgrp();
 }
@@ -27,7 +47,7 @@ void tty_give(pid_t pgid)
 		say_errno("sigprocmask");
 		return;
 	}
-	if (tcsetpgrp(STDIN_FILENO, pgid) != 0)
+	if (tty_set_group(pgid) != 0)
 		say_errno("tcsetpgrp");
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
