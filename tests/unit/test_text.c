@@ -1,0 +1,148 @@
+/* test_text.c: the string searches of text.c, which stand in for libc's
+ * strchrnul, strrchr, a prefix compare and getenv. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "pidone.h"
+
+#define ENV(...) ((char *[]){ __VA_ARGS__, NULL })
+
+/* ---- find_char: the first c, or the end of the string ---------------- */
+
+static void find_char_finds_the_first_of_several(void **state)
+{
+	const char *s = "a:b:c";
+
+	(void)state;
+	assert_ptr_equal(find_char(s, ':'), s + 1);
+}
+
+static void find_char_without_a_match_gives_the_terminating_nul(void **state)
+{
+	const char *s = "abc";
+
+	(void)state;
+	assert_ptr_equal(find_char(s, ':'), s + 3);
+	assert_int_equal(*find_char(s, ':'), '\0');
+}
+
+static void find_char_in_the_empty_string_gives_it_back(void **state)
+{
+	const char *s = "";
+
+	(void)state;
+	assert_ptr_equal(find_char(s, '/'), s);
+}
+
+/* ---- find_last: the last c, or NULL ---------------------------------- */
+
+static void find_last_finds_the_last_of_several(void **state)
+{
+	const char *s = "1 (a) b) S";
+
+	(void)state;
+	assert_ptr_equal(find_last(s, ')'), s + 7);
+}
+
+static void find_last_without_a_match_gives_null(void **state)
+{
+	(void)state;
+	assert_null(find_last("pidone", '/'));
+	assert_null(find_last("", '/'));
+}
+
+/* ---- skip_prefix ----------------------------------------------------- */
+
+static void skip_prefix_gives_what_follows_the_prefix(void **state)
+{
+	const char *s = "PIDONE_GRACE=3";
+
+	(void)state;
+	assert_ptr_equal(skip_prefix(s, "PIDONE_"), s + 7);
+}
+
+static void skip_prefix_of_the_whole_string_gives_its_end(void **state)
+{
+	const char *s = "grace";
+
+	(void)state;
+	assert_ptr_equal(skip_prefix(s, "grace"), s + 5);
+}
+
+static void skip_prefix_that_differs_gives_null(void **state)
+{
+	(void)state;
+	assert_null(skip_prefix("PIDONE", "PIDONE_"));
+	assert_null(skip_prefix("pidone_", "PIDONE_"));
+	assert_null(skip_prefix("", "P"));
+}
+
+static void skip_prefix_empty_gives_the_string(void **state)
+{
+	const char *s = "x";
+
+	(void)state;
+	assert_ptr_equal(skip_prefix(s, ""), s);
+}
+
+/* ---- env_get --------------------------------------------------------- */
+
+static void env_get_finds_a_variable_among_others(void **state)
+{
+	(void)state;
+	assert_string_equal(env_get(ENV("HOME=/", "PATH=/bin:/usr/bin", "TERM=x"), "PATH"),
+			    "/bin:/usr/bin");
+}
+
+static void env_get_wants_the_whole_name(void **state)
+{
+	(void)state;
+	assert_null(env_get(ENV("PATHS=/x", "PAT=/y"), "PATH"));
+}
+
+static void env_get_gives_the_first_of_a_repeated_variable(void **state)
+{
+	(void)state;
+	assert_string_equal(env_get(ENV("PATH=/a", "PATH=/b"), "PATH"), "/a");
+}
+
+static void env_get_gives_an_empty_value(void **state)
+{
+	(void)state;
+	assert_string_equal(env_get(ENV("PATH="), "PATH"), "");
+}
+
+static void env_get_in_no_environment_gives_null(void **state)
+{
+	(void)state;
+	assert_null(env_get(NULL, "PATH"));
+	assert_null(env_get(ENV("X=1"), "PATH"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(find_char_finds_the_first_of_several),
+		cmocka_unit_test(find_char_without_a_match_gives_the_terminating_nul),
+		cmocka_unit_test(find_char_in_the_empty_string_gives_it_back),
+		cmocka_unit_test(find_last_finds_the_last_of_several),
+		cmocka_unit_test(find_last_without_a_match_gives_null),
+		cmocka_unit_test(skip_prefix_gives_what_follows_the_prefix),
+		cmocka_unit_test(skip_prefix_of_the_whole_string_gives_its_end),
+		cmocka_unit_test(skip_prefix_that_differs_gives_null),
+		cmocka_unit_test(skip_prefix_empty_gives_the_string),
+		cmocka_unit_test(env_get_finds_a_variable_among_others),
+		cmocka_unit_test(env_get_wants_the_whole_name),
+		cmocka_unit_test(env_get_gives_the_first_of_a_repeated_variable),
+		cmocka_unit_test(env_get_gives_an_empty_value),
+		cmocka_unit_test(env_get_in_no_environment_gives_null),
+	};
+
+	printf("text.c: find_char, find_last, skip_prefix, env_get\n");
+	return cmocka_run_group_tests_name("text.c", tests, NULL, NULL);
+}
