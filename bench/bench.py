@@ -42,10 +42,10 @@ WAIT_NAMES = {"wait4", "waitid", "rt_sigtimedwait", "rt_sigsuspend", "pause",
               "ppoll", "poll", "epoll_wait", "epoll_pwait", "select", "pselect6"}
 
 QUICK = dict(runtime_rounds=40, idle_window=2.0, paced_strace=300,
-             paced_icount=50, burst_strace=1000, big=2000, big_reps=3, lat_rounds=300,
+             paced_icount=50, burst_strace=1000, big=2000, big_reps=3, lat_rounds=300, mem_starts=3,
              fwd_strace=100, fwd_icount=50, rt_burst=10000)
 FULL = dict(runtime_rounds=300, idle_window=10.0, paced_strace=10000,
-            paced_icount=1000, burst_strace=10000, big=50000, big_reps=5, lat_rounds=3000,
+            paced_icount=1000, burst_strace=10000, big=50000, big_reps=5, lat_rounds=3000, mem_starts=9,
             fwd_strace=2000, fwd_icount=300, rt_burst=10000)
 
 # Every init and helper runs with this environment, the one `docker run -t`
@@ -69,6 +69,21 @@ def children_of(pid):
             return [int(p) for p in f.read().split()]
     except OSError:
         return []
+
+
+def comm_of(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def command_started(r, name):
+    """Wait until the init's child has exec'd name: until then the child
+    shares the init's pages, and smaps counts them as shared, not private."""
+    wait_for(lambda: any(comm_of(c) == name for c in children_of(r.init_pid)),
+             10, f"{name} to start")
 
 
 def wait_for(predicate, timeout, what):
@@ -293,7 +308,8 @@ class Bench:
             for r in list(runs.values()) + list(pause.values()):
                 r.find_init()
                 r.idle()
-            time.sleep(0.2)
+            for r in runs.values():
+                command_started(r, "sleep")
             mem = {n: smaps(r.init_pid) for n, r in runs.items()}
             pmem = {n: smaps(r.init_pid) for n, r in pause.items()}
             w = self.a["idle_window"]
@@ -303,17 +319,45 @@ class Bench:
         finally:
             for r in list(runs.values()) + list(pause.values()):
                 r.kill()
-        self.row("idle RSS, KiB", {n: m["Rss"] for n, m in mem.items()})
-        self.row("idle Private_Dirty, KiB", {n: m["Private_Dirty"] for n, m in mem.items()})
+        k = self.a["mem_starts"]
+        for name, path in self.inits:
+            mem[name] = [mem[name]] + self.mem_samples([path], ["/bin/sleep", "600"], k - 1)
+            if name in pmem:
+                pmem[name] = [pmem[name]] + self.mem_samples([path, "-P"], None, k - 1)
+        self.mem_rows("idle", mem, k, None)
         self.row(f"idle wake-ups (context switches in {w:g} s)",
                  {n: after[n] - before[n] for n in runs})
         if pmem:
-            self.row("pause mode (-P) idle RSS, KiB", {n: m["Rss"] for n, m in pmem.items()},
-                     note_="pause")
-            self.row("pause mode (-P) idle Private_Dirty, KiB",
-                     {n: m["Private_Dirty"] for n, m in pmem.items()})
+            self.mem_rows("pause mode (-P) idle", pmem, k, "pause")
             self.row(f"pause mode (-P) wake-ups in {w:g} s",
                      {n: after["P" + n] - before["P" + n] for n in pause})
+
+    def mem_samples(self, init, args, k):
+        """smaps_rollup of k more starts, one at a time: the stack's resident
+        pages depend on where ASLR puts the stack pointer in its page."""
+        out = []
+        for _ in range(k):
+            r = Run(["unshare", "-fp", *init] + (["--", *args] if args else []))
+            try:
+                r.find_init()
+                r.idle()
+                if args:
+                    command_started(r, os.path.basename(args[0]))
+                out.append(smaps(r.init_pid))
+            finally:
+                r.kill()
+        return out
+
+    def mem_rows(self, what, mem, k, note_):
+        for key, label in (("Rss", "RSS"), ("Private_Dirty", "Private_Dirty")):
+            values, cells = {}, {}
+            for n, ms in mem.items():
+                xs = sorted(m[key] for m in ms)
+                values[n] = statistics.median(xs)
+                cells[n] = (f"{values[n]:,g} ({xs[0]:,}–{xs[-1]:,})" if xs[0] != xs[-1]
+                            else f"{xs[0]:,}")
+            self.row(f"{what} {label}, KiB (median of {k} starts, range)", values, cells,
+                     note_=note_ if key == "Rss" else None)
 
     # -- start-up instructions and syscalls --
     def startup(self):
@@ -904,7 +948,9 @@ not in this repository and it is not packaged; `catatonit -P` is the pause-mode 
 - size: file size; static = no ELF interpreter. The ratio is against the static peers \
 only (a dynamic binary's size leaves out the libc it maps).
 - RSS / Private_Dirty: /proc/PID/smaps_rollup of the init while its child sleeps \
-(`INIT -- sleep`), or with no child in pause mode. Dynamic peers' RSS counts shared libc pages.
+(`INIT -- sleep`), or with no child in pause mode; median and range over several starts, \
+since ASLR decides how many stack pages (one to three) the same binary touches. Dynamic \
+peers' RSS counts shared libc pages.
 - wake-ups: voluntary + involuntary context switches of the init over the window, all \
 inits idle at the same time.
 - instructions: user-space instructions counted by single-stepping the init with ptrace \
