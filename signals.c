@@ -30,7 +30,7 @@ static const uint64_t tty_signals = BIT(SIGINT) | BIT(SIGQUIT) | BIT(SIGTSTP) | 
 static uint64_t special;
 
 /* Setting a signal's action: set_disposition() for SIG_DFL and SIG_IGN,
- * install() for the action every signal gets (struct installer). */
+ * install() for the one action install_all() gives every signal. */
 #if defined(__x86_64__)
 /* x86-64: the bare system call, for every signal. musl's sigaction() adds a
  * kilobyte of locking for threads and abort(), which pidone has not, and
@@ -78,16 +78,16 @@ static int set_disposition(int sig, void (*how)(int), void (**old)(int))
 }
 
 struct installer {
-	bool unused;
+	const struct sigaction *sa;
 };
 
-static int install(struct installer *in, int sig, const struct sigaction *sa)
+static int install(struct installer *in, int sig)
 {
 	uint64_t mask;
 
-	(void)in;
-	memcpy(&mask, &sa->sa_mask, sizeof mask); /* signals 1..64 */
-	return kernel_action(sig, sa->sa_handler, (unsigned long)sa->sa_flags, mask, NULL);
+	memcpy(&mask, &in->sa->sa_mask, sizeof mask); /* signals 1..64 */
+	return kernel_action(sig, in->sa->sa_handler, (unsigned long)in->sa->sa_flags, mask,
+			     NULL);
 }
 #else
 static int set_disposition(int sig, void (*how)(int), void (**old)(int))
@@ -116,15 +116,16 @@ struct kernel_sigaction { /* opaque here: read from the kernel, given back */
 };
 
 struct installer {
+	const struct sigaction *sa;
 	struct kernel_sigaction model;
 	bool have_model;
 };
 
-static int install(struct installer *in, int sig, const struct sigaction *sa)
+static int install(struct installer *in, int sig)
 {
 	if (in->have_model)
 		return (int)syscall(SYS_rt_sigaction, sig, &in->model, NULL, sizeof in->model.mask);
-	if (sigaction(sig, sa, NULL) != 0 ||
+	if (sigaction(sig, in->sa, NULL) != 0 ||
 	    syscall(SYS_rt_sigaction, sig, NULL, &in->model, sizeof in->model.mask) != 0)
 		return -1;
 	in->have_model = true;
@@ -132,16 +133,38 @@ static int install(struct installer *in, int sig, const struct sigaction *sa)
 }
 #else
 struct installer {
-	bool unused;
+	const struct sigaction *sa;
 };
 
-static int install(struct installer *in, int sig, const struct sigaction *sa)
+static int install(struct installer *in, int sig)
 {
-	(void)in;
-	return sigaction(sig, sa, NULL);
+	return sigaction(sig, in->sa, NULL);
 }
 #endif
 #endif
+
+/* sa for every signal but those in except. One the environment keeps for
+ * itself (valgrind: SIGRTMAX, refused with EINVAL) stays as it is; with warn
+ * set, a warning names it. */
+static int install_all(const struct sigaction *sa, uint64_t except, bool warn)
+{
+	struct installer in = { .sa = sa };
+
+	for (int sig = 1; sig <= MAXSIG; sig++) {
+		char name[16], buf[16];
+
+		if ((BIT(sig) & except) || install(&in, sig) == 0)
+			continue;
+		if (errno != EINVAL) {
+			say("sigaction %s: %s", signal_name(sig, name), error_text(errno, buf));
+			return -1;
+		}
+		if (warn)
+			note(LVL_WARN, "signal", "cannot forward %s: %s", signal_name(sig, name),
+			     error_text(errno, buf));
+	}
+	return 0;
+}
 
 /* The rare cases, kept off the path of an ordinary forwarded signal; returns
  * the signal to forward, 0 for none. */
@@ -261,7 +284,6 @@ int signals_forward(const struct config *cfg, const struct run *run)
 {
 	struct sigaction sa = { .sa_sigaction = on_signal,
 				.sa_flags = SA_SIGINFO | SA_RESTART };
-	struct installer in = { 0 };
 	sigset_t none;
 
 	rewrite = cfg->rewrite;
@@ -273,23 +295,8 @@ int signals_forward(const struct config *cfg, const struct run *run)
 	self = run->self;
 	target = run->target;
 	fill_all(&sa.sa_mask); /* one at a time: real-time signals keep their order */
-	for (int sig = 1; sig <= MAXSIG; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD)
-			continue;
-		if (install(&in, sig, &sa) != 0) {
-			char name[16], buf[16];
-
-			/* Taken by the environment (valgrind keeps one): live without. */
-			if (errno == EINVAL) {
-				if (cfg->verbosity >= 1)
-					note(LVL_WARN, "signal", "cannot forward %s: %s",
-					     signal_name(sig, name), error_text(errno, buf));
-				continue;
-			}
-			say("sigaction %s: %s", signal_name(sig, name), error_text(errno, buf));
-			return -1;
-		}
-	}
+	if (install_all(&sa, BIT(SIGKILL) | BIT(SIGSTOP) | BIT(SIGCHLD), verbose) != 0)
+		return -1;
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) {
 		say_errno("sigprocmask");
@@ -320,17 +327,7 @@ int signals_block_for_loop(sigset_t *waitset)
 int signals_pause(void)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN };
-	struct installer in = { 0 };
 
-	for (int sig = 1; sig <= MAXSIG; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD ||
-		    sig == SIGTERM || sig == SIGINT)
-			continue;
-		/* One the environment keeps (valgrind: SIGRTMAX) stays as it is. */
-		if (install(&in, sig, &ign) != 0 && errno != EINVAL) {
-			say_errno("sigaction");
-			return -1;
-		}
-	}
-	return 0;
+	return install_all(&ign, BIT(SIGKILL) | BIT(SIGSTOP) | BIT(SIGCHLD) | BIT(SIGTERM) |
+				 BIT(SIGINT), false);
 }
