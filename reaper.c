@@ -145,10 +145,10 @@ static void wait_blocked(struct loop *l, struct event *ev)
 {
 	for (;;) {
 		bool timed = l->phase == DRAIN || l->phase == KILL;
-		long left = ms_left(l->deadline);
 		struct timespec timeout;
 		bool none, unseen;
 		siginfo_t info;
+		long left;
 
 		ev->pid = reap(l, &ev->status, WNOHANG);
 		if (ev->pid > 0) {
@@ -165,8 +165,10 @@ static void wait_blocked(struct loop *l, struct event *ev)
 			ev->kind = ALL_GONE;
 			return;
 		}
-		/* Checked here too, so a stream of SIGCHLD cannot hold it off. */
-		if (timed && ms_left(l->deadline) == 0) {
+		/* The clock only with a deadline, and checked before each wait, so
+		 * a stream of SIGCHLD cannot hold the deadline off. */
+		left = timed ? ms_left(l->deadline) : 0;
+		if (timed && left == 0) {
 			ev->kind = TIMED_OUT;
 			return;
 		}
@@ -208,7 +210,7 @@ static void command_stopped(const struct loop *l, int status)
 		kill(l->run->target, SIGCONT);
 		return;
 	}
-	kill(getpid(), SIGSTOP);
+	kill(l->run->self, SIGSTOP);
 }
 
 /* For the JSON form: the fields that say which process ended and how. */
