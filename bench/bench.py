@@ -246,6 +246,16 @@ def kill_runs(r, st):
         st.wait()
 
 
+def per_item(count, n):
+    """Syscalls by name per item: count(k) runs a scenario with k items and
+    returns its counts by name; the difference of n items and none, over n
+    (None if either run failed)."""
+    c0, cn = count(0), count(n)
+    if c0 is None or cn is None:
+        return None
+    return {k: (cn.get(k, 0) - c0.get(k, 0)) / n for k in set(cn) | set(c0)}
+
+
 def count_by_name(calls):
     d = {}
     for c in calls:
@@ -481,12 +491,11 @@ class Bench:
         if self.have["strace"]:
             v, cells, per = {}, {}, {}
             for name, path in self.inits:
-                c0 = self.strace_orphans(path, 0, True)
-                cn = self.strace_orphans(path, n, True)
-                if c0 is None or cn is None:
+                per[name] = per_item(lambda k: self.strace_orphans(path, k, True), n)
+                if per[name] is None:
+                    del per[name]
                     continue
-                v[name] = (sum(cn.values()) - sum(c0.values())) / n
-                per[name] = {k: (cn.get(k, 0) - c0.get(k, 0)) / n for k in cn}
+                v[name] = sum(per[name].values())
                 cells[name] = f"{v[name]:.2f}"
             self.row(f"reaping, one orphan at a time: syscalls per orphan ({n:,} orphans)",
                      v, cells, note_="paced")
@@ -494,11 +503,10 @@ class Bench:
             nb = self.a["burst_strace"]
             v, cells = {}, {}
             for name, path in self.inits:
-                c0 = self.strace_orphans(path, 0, False)
-                cn = self.strace_orphans(path, nb, False)
-                if c0 is None or cn is None:
+                calls = per_item(lambda k: self.strace_orphans(path, k, False), nb)
+                if calls is None:
                     continue
-                v[name] = (sum(cn.values()) - sum(c0.values())) / nb
+                v[name] = sum(calls.values())
                 cells[name] = f"{v[name]:.2f}"
             self.row(f"reaping, orphans as fast as they come: syscalls per orphan "
                      f"({nb:,}, init under strace)", v, cells, note_="burst")
@@ -612,18 +620,16 @@ class Bench:
             n = self.a["fwd_strace"]
             v, cells, per = {}, {}, {}
             for name, path in self.inits:
-                c0 = self.strace_forward(path, 0)
-                cn = self.strace_forward(path, n)
-                if c0 is None or cn is None:
+                calls = per_item(lambda k: self.strace_forward(path, k), n)
+                if calls is None:
                     continue
-                shown = (sum(cn.values()) - sum(c0.values())) / n
+                shown = sum(calls.values())
                 # Each rt_sigreturn returns into the interrupted wait4, which
                 # SA_RESTART enters again; strace mostly prints no line for
                 # that, so count one wait4 per rt_sigreturn instead.
-                restarted = (cn.get("rt_sigreturn", 0) - c0.get("rt_sigreturn", 0)) / n
-                waits = (cn.get("wait4", 0) - c0.get("wait4", 0)) / n
-                v[name] = shown - waits + restarted if restarted else shown
-                per[name] = {k: (cn.get(k, 0) - c0.get(k, 0)) / n for k in cn}
+                restarted = calls.get("rt_sigreturn", 0)
+                v[name] = shown - calls.get("wait4", 0) + restarted if restarted else shown
+                per[name] = calls
                 cells[name] = (f"{v[name]:.2f} (strace prints {shown:.2f})"
                                if abs(v[name] - shown) > 0.005 else f"{v[name]:.2f}")
             self.row(f"signal forwarding: syscalls per signal ({n:,} SIGUSR1)", v,
