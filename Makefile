@@ -9,7 +9,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 PYTHON ?= /usr/bin/python3
 
-SRCS := init.c options.c signames.c status.c fmt.c text.c errors.c log.c signals.c spawn.c tty.c reaper.c drain.c relro.c oom.c confine.c
+SRCS := init.c options.c signames.c status.c fmt.c text.c errors.c log.c signals.c spawn.c tty.c reaper.c drain.c file.c relro.c oom.c confine.c
 PURE := options.c signames.c status.c fmt.c text.c errors.c
 HDRS := pidone.h
 

@@ -39,18 +39,10 @@ static int read_stat(pid_t pid, struct proc *p)
 {
 	char path[32], buf[1024];
 	const char *s;
-	ssize_t n;
-	int fd;
 
 	fmt(path, sizeof path, "/proc/%d/stat", (int)pid);
-	fd = open_cloexec(path, O_RDONLY);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof buf) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	/* The command name may hold spaces and ')': skip to the last ')'. */
 	s = find_last(buf, ')');
 	if (!s || s[1] != ' ' || s[2] == 'Z' || s[2] == '\0')

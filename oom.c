@@ -3,25 +3,6 @@
  * "oom_kill N"), so an exit report can say who killed the command. */
 #include "pidone.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-/* The whole of a small file, NUL-terminated; -1 if it cannot be read. */
-static int slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open_cloexec(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* The start of the line after the one at line, or the end of the text. */
 static const char *next_line(const char *line)
 {
@@ -71,16 +52,16 @@ long oom_kills(void)
 {
 	static char cgroups[1024], path[256], file[320], text[512];
 
-	if (slurp("/proc/self/cgroup", cgroups, sizeof cgroups) != 0)
+	if (read_small("/proc/self/cgroup", cgroups, sizeof cgroups) < 0)
 		return -1;
 	if (cgroup_path(cgroups, "memory:", path, sizeof path) == 0) {
 		fmt(file, sizeof file, "/sys/fs/cgroup/memory%s/memory.oom_control", path);
-		if (slurp(file, text, sizeof text) == 0)
+		if (read_small(file, text, sizeof text) >= 0)
 			return value_of(text, "oom_kill");
 	}
 	if (cgroup_path(cgroups, ":", path, sizeof path) == 0) {
 		fmt(file, sizeof file, "/sys/fs/cgroup%s/memory.events", path);
-		if (slurp(file, text, sizeof text) == 0)
+		if (read_small(file, text, sizeof text) >= 0)
 			return value_of(text, "oom_kill");
 	}
 	return -1;

@@ -22,13 +22,6 @@
  * need are not in the frame of the loop that sleeps between events. */
 #define RARE __attribute__((noinline))
 
-/* open(2) as one system call: musl's open() follows an O_CLOEXEC open
- * with an fcntl(FD_CLOEXEC) for kernels before 2.6.23. */
-static inline int open_cloexec(const char *path, int flags)
-{
-	return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC);
-}
-
 /* Exit codes of command runners such as env(1) and timeout(1). */
 enum {
 	EXIT_PIDONE = 125,     /* pidone itself failed or was misused */
@@ -89,6 +82,10 @@ size_t fmt(char *buf, size_t size, const char *f, ...)
 	__attribute__((format(printf, 3, 4)));
 size_t vfmt(char *buf, size_t size, const char *f, va_list ap)
 	__attribute__((format(printf, 3, 0)));
+
+/* file.c: the small files of /proc and /sys. */
+int open_cloexec(const char *path, int flags);
+ssize_t read_small(const char *path, char *buf, size_t size);
 
 /* text.c: string searches (pure). */
 const char *find_char(const char *s, char c);

@@ -81,22 +81,14 @@ static long ms_left(int64_t deadline)
 static void read_comm(const struct loop *l, pid_t pid, char *comm, size_t size)
 {
 	char path[32];
-	int fd = -1;
-	ssize_t n = -1;
+	ssize_t n;
 
 	fmt(path, sizeof path, "/proc/%d/comm", (int)pid);
-	if (l->proc_ours)
-		fd = open_cloexec(path, O_RDONLY);
-	if (fd >= 0) {
-		n = read(fd, comm, size - 1);
-		close(fd);
-	}
+	n = l->proc_ours ? read_small(path, comm, size) : -1;
 	if (n > 0 && comm[n - 1] == '\n')
-		n--;
+		comm[--n] = '\0';
 	if (n <= 0)
 		fmt(comm, size, "?");
-	else
-		comm[n] = '\0';
 }
 
 /* wait4(-1, ...), but with peek it first looks at the zombie without
