@@ -91,6 +91,7 @@ ssize_t read_small(const char *path, char *buf, size_t size);
 const char *find_char(const char *s, char c);
 const char *find_last(const char *s, char c);
 const char *skip_prefix(const char *s, const char *prefix);
+const char *skip_prefix_nocase(const char *s, const char *prefix);
 const char *env_get(char *const *envp, const char *name);
 
 /* errors.c: an errno's text (pure). */

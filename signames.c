@@ -40,35 +40,19 @@ long parse_whole(const char *s, long hi)
 	return v;
 }
 
-/* The length of word if s starts with it in any case, else 0; word is in
- * capitals, as in names[]. (libc's strcasecmp pair costs 300 bytes.) */
-static size_t starts_with(const char *s, const char *word)
-{
-	size_t n = 0;
-
-	for (; word[n]; n++) {
-		unsigned char c = (unsigned char)s[n];
-
-		if (c >= 'a' && c <= 'z')
-			c -= 'a' - 'A';
-		if (c != (unsigned char)word[n])
-			return 0;
-	}
-	return n;
-}
-
 /* "RTMIN", "RTMIN+3", "RTMAX-2" (without the SIG prefix). */
 static int parse_realtime(const char *s)
 {
+	const char *rest;
 	int base, off;
 
-	if (starts_with(s, "RTMIN"))
+	if ((rest = skip_prefix_nocase(s, "RTMIN")))
 		base = RTMIN;
-	else if (starts_with(s, "RTMAX"))
+	else if ((rest = skip_prefix_nocase(s, "RTMAX")))
 		base = RTMAX;
 	else
 		return 0;
-	s += 5;
+	s = rest;
 	if (*s == '\0')
 		return base;
 	if ((base == RTMIN && *s != '+') || (base == RTMAX && *s != '-'))
@@ -83,16 +67,17 @@ static int parse_realtime(const char *s)
 int signal_parse(const char *text)
 {
 	int n = (int)parse_whole(text, MAXSIG);
+	const char *rest;
 
 	if (n > 0)
 		return n;
 	if (n == 0)
 		return 0;
-	text += starts_with(text, "SIG");
+	if ((rest = skip_prefix_nocase(text, "SIG")))
+		text = rest;
 	for (int sig = 1; sig < 32; sig++) {
-		size_t len = names[sig][0] ? starts_with(text, names[sig]) : 0;
-
-		if (len && text[len] == '\0')
+		rest = names[sig][0] ? skip_prefix_nocase(text, names[sig]) : NULL;
+		if (rest && *rest == '\0')
 			return sig;
 	}
 	return parse_realtime(text);

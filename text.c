@@ -1,7 +1,7 @@
 /* text.c: the few string searches pidone makes, each a plain loop. musl's
- * strchr(), strcspn(), strrchr(), strncmp(), getenv() and bsearch() are tuned
- * for long inputs and pull in one another: a thirtieth of the binary, for
- * strings of a few dozen bytes. Pure: no system calls. */
+ * strchr(), strcspn(), strrchr(), strncmp(), strncasecmp(), getenv() and
+ * bsearch() are tuned for long inputs and pull in one another: a thirtieth
+ * of the binary, for strings of a few dozen bytes. Pure: no system calls. */
 #include "pidone.h"
 
 /* The first c in s, or the NUL that ends s (GNU's strchrnul()). */
@@ -29,6 +29,21 @@ const char *skip_prefix(const char *s, const char *prefix)
 	for (; *prefix; s++, prefix++)
 		if (*s != *prefix)
 			return NULL;
+	return s;
+}
+
+/* s past prefix if s starts with it in any case, else NULL; prefix is in
+ * capitals ("SIG", "TERM"). libc's strcasecmp pair costs 300 bytes. */
+const char *skip_prefix_nocase(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 'a' && c <= 'z')
+			c -= 'a' - 'A';
+		if (c != (unsigned char)*prefix)
+			return NULL;
+	}
 	return s;
 }
 

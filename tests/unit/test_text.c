@@ -1,5 +1,5 @@
 /* test_text.c: the string searches of text.c, which stand in for libc's
- * strchrnul, strrchr, a prefix compare and getenv. */
+ * strchrnul, strrchr, prefix compares (strncmp, strncasecmp) and getenv. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,6 +90,34 @@ static void skip_prefix_empty_gives_the_string(void **state)
 	assert_ptr_equal(skip_prefix(s, ""), s);
 }
 
+/* ---- skip_prefix_nocase: the prefix in capitals, s in any case ------- */
+
+static void skip_prefix_nocase_takes_any_case(void **state)
+{
+	const char *s = "sIgTeRm";
+
+	(void)state;
+	assert_ptr_equal(skip_prefix_nocase(s, "SIG"), s + 3);
+	assert_ptr_equal(skip_prefix_nocase(s + 3, "TERM"), s + 7);
+}
+
+static void skip_prefix_nocase_leaves_digits_and_signs_as_they_are(void **state)
+{
+	const char *s = "usr1";
+
+	(void)state;
+	assert_ptr_equal(skip_prefix_nocase(s, "USR1"), s + 4);
+	assert_null(skip_prefix_nocase("usr2", "USR1"));
+	assert_null(skip_prefix_nocase("rtmin-1", "RTMIN+"));
+}
+
+static void skip_prefix_nocase_that_differs_gives_null(void **state)
+{
+	(void)state;
+	assert_null(skip_prefix_nocase("TER", "TERM"));
+	assert_null(skip_prefix_nocase("KILL", "TERM"));
+}
+
 /* ---- env_get --------------------------------------------------------- */
 
 static void env_get_finds_a_variable_among_others(void **state)
@@ -136,6 +164,9 @@ int main(void)
 		cmocka_unit_test(skip_prefix_of_the_whole_string_gives_its_end),
 		cmocka_unit_test(skip_prefix_that_differs_gives_null),
 		cmocka_unit_test(skip_prefix_empty_gives_the_string),
+		cmocka_unit_test(skip_prefix_nocase_takes_any_case),
+		cmocka_unit_test(skip_prefix_nocase_leaves_digits_and_signs_as_they_are),
+		cmocka_unit_test(skip_prefix_nocase_that_differs_gives_null),
 		cmocka_unit_test(env_get_finds_a_variable_among_others),
 		cmocka_unit_test(env_get_wants_the_whole_name),
 		cmocka_unit_test(env_get_gives_the_first_of_a_repeated_variable),
@@ -143,6 +174,6 @@ int main(void)
 		cmocka_unit_test(env_get_in_no_environment_gives_null),
 	};
 
-	printf("text.c: find_char, find_last, skip_prefix, env_get\n");
+	printf("text.c: find_char, find_last, skip_prefix, skip_prefix_nocase, env_get\n");
 	return cmocka_run_group_tests_name("text.c", tests, NULL, NULL);
 }
