@@ -8,8 +8,8 @@ behaviour as the behaviour suite does, then every valgrind log it left: zero
 errors, and no definite or indirect leak (they count as errors).
 
 valgrind logs to a file per process (vg.<pid>): pidone's own, and the forked
-child's up to its exec. valgrind keeps signal 64 for itself; see
-valgrind_shim.c for how the build copes.
+child's up to its exec. valgrind keeps signal 64 for itself; pidone leaves
+it as it is (with a warning at -v, which no scenario here compares).
 """
 import glob
 import os
