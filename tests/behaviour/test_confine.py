@@ -2,7 +2,9 @@
 no_new_privs and filters its own system calls; the command gets exactly
 what pidone was given."""
 import os
+import shutil
 import signal
+import tempfile
 
 import pytest
 
@@ -82,13 +84,30 @@ def test_pause_mode_is_confined_too(start):
     assert init.wait() == 0
 
 
-def test_not_root_pidone_keeps_no_capability(start):
+@pytest.fixture
+def pidone_for_nobody():
+    """A copy of pidone that nobody can run, whatever the checkout's modes
+    (a fresh clone in a mktemp -d directory is root's alone)."""
+    d = tempfile.mkdtemp(prefix="pidone-nobody.")
+    path = os.path.join(d, "pidone")
+    try:
+        os.chmod(d, 0o755)
+        shutil.copy2(PIDONE, path)
+        os.chmod(path, 0o755)
+        yield path
+    finally:
+        shutil.rmtree(d)
+
+
+def test_not_root_pidone_keeps_no_capability(start, pidone_for_nobody):
     """Started as nobody, pidone has nothing to keep: CAP_KILL is for
     signalling other users' processes, which only root may."""
     def as_nobody():
+        os.chdir("/")
         os.setgid(65534)
         os.setuid(65534)
-    init = start("subreaper", REPORT, stdin=-1, preexec_fn=as_nobody)
+    init = start("subreaper", REPORT, init=[pidone_for_nobody], stdin=-1,
+                 preexec_fn=as_nobody)
     init.readline()
     got = pidone_fields(init)
     assert got["CapEff"] == got["CapPrm"] == "0000000000000000"
