@@ -4,6 +4,7 @@ what pidone was given."""
 import os
 import shutil
 import signal
+import struct
 import tempfile
 
 import pytest
@@ -15,6 +16,9 @@ FIELDS = ["CapInh", "CapPrm", "CapEff", "CapAmb", "NoNewPrivs", "Seccomp"]
 CAP_KILL_ONLY = "0000000000000020"
 # Sanitizer and valgrind builds leave the seccomp filter out (confine.c).
 FILTERED = "/asan/" not in PIDONE and "/valgrind/" not in PIDONE
+with open(PIDONE, "rb") as _f:
+    MUSL = b"GLIBC" not in _f.read()
+PT_GNU_RELRO = 0x6474E552
 
 # The command reports its own status fields, then waits to be told to exit.
 REPORT = py("""
@@ -51,6 +55,61 @@ def test_running_pidone_keeps_only_cap_kill_with_no_new_privs_and_seccomp(mode, 
     assert got["NoNewPrivs"] == "1"
     if FILTERED:
         assert got["Seccomp"] == "2"
+    assert init.wait() == 0
+
+
+def relro_pages(path):
+    """PT_GNU_RELRO of an ELF64 file, as the whole pages the loader protects."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    phoff, = struct.unpack_from("<Q", head, 32)
+    phentsize, phnum = struct.unpack_from("<HH", head, 54)
+    for i in range(phnum):
+        p_type, _, _, vaddr, _, _, memsz, _ = struct.unpack_from(
+            "<IIQQQQQQ", head, phoff + i * phentsize)
+        if p_type == PT_GNU_RELRO:
+            return vaddr & ~4095, (vaddr + memsz) & ~4095
+    raise AssertionError(f"{path} has no PT_GNU_RELRO")
+
+
+def own_mappings(pid):
+    """pidone's mappings of its own file: start -> (perms, Rss in KiB)."""
+    exe = os.readlink(f"/proc/{pid}/exe")
+    maps, current = {}, None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            fields = line.split()
+            if "-" in fields[0] and len(fields) >= 5:
+                current = None
+                if fields[-1] == exe:
+                    current = int(fields[0].split("-")[0], 16)
+                    maps[current] = [fields[1], int(fields[2], 16), None]
+            elif current is not None and fields[0] == "Rss:":
+                maps[current][2] = int(fields[1])
+    return maps
+
+
+@pytest.mark.skipif("/valgrind/" in PIDONE, reason="valgrind maps the program itself")
+def test_relocated_data_is_read_only_once_the_command_runs(mode, start):
+    init = start(mode, REPORT, stdin=-1)
+    init.readline()
+    maps = own_mappings(init.pid)
+    base = next(addr for addr, (_, offset, _) in maps.items() if offset == 0)
+    lo, hi = relro_pages(PIDONE)
+    assert hi > lo
+    assert maps[base + lo][0] == "r--p"
+    assert init.wait() == 0
+
+
+@pytest.mark.skipif(not MUSL, reason="glibc reads its relocated pointers at run time")
+def test_relocated_page_is_given_back_once_the_command_runs(mode, start):
+    """musl reads the page only before main (relro.c): pidone keeps no copy."""
+    init = start(mode, REPORT, stdin=-1)
+    init.readline()
+    maps = own_mappings(init.pid)
+    base = next(addr for addr, (_, offset, _) in maps.items() if offset == 0)
+    lo, _ = relro_pages(PIDONE)
+    assert maps[base + lo][2] == 0
     assert init.wait() == 0
 
 

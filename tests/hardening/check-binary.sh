@@ -10,6 +10,10 @@
 #   RELRO         PT_GNU_RELRO present, and BIND_NOW (DF_BIND_NOW or DF_1_NOW):
 #                 full RELRO, the GOT is read-only before main()
 #   no TEXTREL    no relocations in the text (-z text)
+#   one reloc     musl builds: the only relocation is the GOT entry for
+#                 _DYNAMIC, which musl's start-up reads before main. relro.c
+#                 drops the RELRO page after that, so a second relocation
+#                 (a pointer in a table, say) would be read unrelocated later.
 #   canaries      -fstack-protector-strong: the shipped binary is stripped,
 #                 so its own functions cannot be told apart from libc's (musl
 #                 is built with canaries too) in the disassembly. The objects
@@ -98,6 +102,19 @@ if echo "$dyn" | grep -qE '\(TEXTREL\)|FLAGS\).*TEXTREL'; then
 	fail "TEXTREL: the text is relocated at load time (writable text)"
 else
 	pass "TEXTREL: none"
+fi
+
+# musl: exactly one relocation, R_*_RELATIVE to .dynamic (see relro.c)
+if ! grep -qai glibc "$bin"; then
+	relocs=$(readelf -rW "$bin" | awk '$3 ~ /^R_/ { print $3, $NF }')
+	dynamic=$(readelf -SW "$bin" | awk '$2 == ".dynamic" { sub(/^0+/, "", $4); print $4 }')
+	count=$(printf '%s\n' "$relocs" | grep -c .)
+	if [ "$count" -eq 1 ] && printf '%s\n' "$relocs" | grep -qE "_RELATIVE $dynamic\$"; then
+		pass "one reloc: only the GOT entry for _DYNAMIC (relro.c may drop its page)"
+	else
+		fail "one reloc: relro.c drops the RELRO page, but the relocations are:" \
+			"$(printf '%s' "$relocs" | tr '\n' ';')"
+	fi
 fi
 
 # stack protector, from the objects the binary was linked from
