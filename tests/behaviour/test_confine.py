@@ -58,8 +58,9 @@ def test_running_pidone_keeps_only_cap_kill_with_no_new_privs_and_seccomp(mode, 
     assert init.wait() == 0
 
 
-def relro_pages(path):
-    """PT_GNU_RELRO of an ELF64 file, as the whole pages the loader protects."""
+def relro_start(path):
+    """Where PT_GNU_RELRO of an ELF64 file starts, as the page the loader
+    protects (an address relative to the load base)."""
     with open(path, "rb") as f:
         head = f.read(4096)
     phoff, = struct.unpack_from("<Q", head, 32)
@@ -68,12 +69,14 @@ def relro_pages(path):
         p_type, _, _, vaddr, _, _, memsz, _ = struct.unpack_from(
             "<IIQQQQQQ", head, phoff + i * phentsize)
         if p_type == PT_GNU_RELRO:
-            return vaddr & ~4095, (vaddr + memsz) & ~4095
+            assert (vaddr + memsz) & ~4095 > vaddr & ~4095, "RELRO is not a whole page"
+            return vaddr & ~4095
     raise AssertionError(f"{path} has no PT_GNU_RELRO")
 
 
-def own_mappings(pid):
-    """pidone's mappings of its own file: start -> (perms, Rss in KiB)."""
+def relro_mapping(pid):
+    """(permissions, Rss in KiB) of the mapping of pidone's RELRO page, read
+    from /proc/PID/smaps: the load base is the mapping at file offset 0."""
     exe = os.readlink(f"/proc/{pid}/exe")
     maps, current = {}, None
     with open(f"/proc/{pid}/smaps") as f:
@@ -86,18 +89,16 @@ def own_mappings(pid):
                     maps[current] = [fields[1], int(fields[2], 16), None]
             elif current is not None and fields[0] == "Rss:":
                 maps[current][2] = int(fields[1])
-    return maps
+    base = next(addr for addr, (_, offset, _) in maps.items() if offset == 0)
+    perms, _, rss = maps[base + relro_start(PIDONE)]
+    return perms, rss
 
 
 @pytest.mark.skipif("/valgrind/" in PIDONE, reason="valgrind maps the program itself")
 def test_relocated_data_is_read_only_once_the_command_runs(mode, start):
     init = start(mode, REPORT, stdin=-1)
     init.readline()
-    maps = own_mappings(init.pid)
-    base = next(addr for addr, (_, offset, _) in maps.items() if offset == 0)
-    lo, hi = relro_pages(PIDONE)
-    assert hi > lo
-    assert maps[base + lo][0] == "r--p"
+    assert relro_mapping(init.pid)[0] == "r--p"
     assert init.wait() == 0
 
 
@@ -106,10 +107,7 @@ def test_relocated_page_is_given_back_once_the_command_runs(mode, start):
     """musl reads the page only before main (relro.c): pidone keeps no copy."""
     init = start(mode, REPORT, stdin=-1)
     init.readline()
-    maps = own_mappings(init.pid)
-    base = next(addr for addr, (_, offset, _) in maps.items() if offset == 0)
-    lo, _ = relro_pages(PIDONE)
-    assert maps[base + lo][2] == 0
+    assert relro_mapping(init.pid)[1] == 0
     assert init.wait() == 0
 
 
