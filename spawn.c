@@ -26,13 +26,13 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 	path = env_get(environ, "PATH");
 	if (!path)
 		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	for (;;) {
+	for (size_t len = strlen(cmd);;) {
 		size_t n = (size_t)(find_char(path, ':') - path);
 		char file[PATH_MAX];
 
-		if (n + 1 + strlen(cmd) < sizeof file) {
-			fmt(file, sizeof file, "%.*s%s%s", (int)n, n ? path : ".",
-				 "/", cmd);
+		if (n + 2 + len < sizeof file) {
+			/* An empty entry is the current directory, as for execvp(). */
+			fmt(file, sizeof file, "%.*s/%s", n ? (int)n : 1, n ? path : ".", cmd);
 			execve(file, argv, environ);
 			if (errno != ENOENT && errno != ENOTDIR) {
 				fmt(tried, triedlen, "%s", file);
@@ -68,8 +68,9 @@ static void run_child(const struct config *cfg, const struct inherited *inh,
 	}
 	signals_restore(inh);
 	err = exec_search(cfg->argv, tried, sizeof tried);
-	/* ENOENT for a file that exists: its #! interpreter or loader is missing. */
-	if (err == ENOENT && access(tried, F_OK) == 0) {
+	/* ENOENT for a file that exists: its #! interpreter or loader is missing.
+	 * Without a '/', tried is the bare name PATH did not have: not a file. */
+	if (err == ENOENT && *find_char(tried, '/') && access(tried, F_OK) == 0) {
 		say("exec %.200s: %s (its interpreter or loader is missing)", tried,
 		    error_text(err, buf));
 		_exit(EXIT_CANNOT_RUN);

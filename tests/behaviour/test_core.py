@@ -168,6 +168,25 @@ def test_command_starting_with_a_dash_runs_after_dashdash(mode, tmp_path):
     assert (rc, out) == (0, "ran -x -y z\n"), err
 
 
+def test_empty_path_entry_is_the_current_directory(mode, tmp_path):
+    script = tmp_path / "here"
+    script.write_text("#!/bin/sh\necho ran from the current directory\n")
+    script.chmod(0o755)
+    env = dict(os.environ, PATH=":/usr/bin:/bin")
+    rc, out, err = run(mode, ["here"], env=env, cwd=tmp_path)
+    assert (rc, out) == (0, "ran from the current directory\n"), err
+
+
+def test_command_not_on_path_gives_127_even_when_the_current_directory_has_it(mode, tmp_path):
+    script = tmp_path / "here"
+    script.write_text("#!/bin/sh\necho should not run\n")
+    script.chmod(0o755)
+    env = dict(os.environ, PATH="/usr/bin:/bin")
+    rc, out, err = run(mode, ["here"], env=env, cwd=tmp_path)
+    assert (rc, out) == (127, "")
+    assert err == "pidone: exec here: No such file or directory\n"
+
+
 # --- signal forwarding ------------------------------------------------------
 
 def test_signal_reaches_child_and_grandchild_in_its_group(mode, start):
