@@ -203,43 +203,41 @@ bool proc_is_ours(pid_t self)
 	return strcmp(link, want) == 0;
 }
 
+/* The processes /proc shows, if it is this namespace's: another
+ * namespace's /proc would name other processes by our pids. */
+static int snapshot_ours(pid_t self, struct procs *ps)
+{
+	return proc_is_ours(self) ? snapshot(ps) : -1;
+}
+
 /* As PID 1: how many other live processes the namespace holds, counting
  * those that joined it from outside (docker exec, a pod's containers), which
  * are not pidone's children; -1 if /proc cannot tell. */
-int drain_count_others(void)
+int drain_count_others(pid_t self)
 {
-	pid_t self = getpid();
 	struct procs ps = { 0 };
 	int count = -1;
 
-	if (proc_is_ours(self) && snapshot(&ps) == 0)
+	if (snapshot_ours(self, &ps) == 0)
 		count = (int)ps.n - (find(&ps, self) != NULL);
 	release(&ps);
 	return count;
 }
 
-/* Send sig to every process below pidone; returns how many were alive to
- * get it (-1 if /proc could not tell). */
-int drain_signal_all(int sig, bool pid1)
+/* Not PID 1: send sig to every process below pidone; returns how many were
+ * alive to get it (-1 if /proc could not tell). */
+int drain_signal_below(int sig, pid_t self)
 {
-	pid_t self = getpid();
 	struct procs ps = { 0 };
 	int count = -1;
 
-	/* Another namespace's /proc would name other processes by our pids. */
-	if (proc_is_ours(self) && snapshot(&ps) == 0) {
+	if (snapshot_ours(self, &ps) == 0) {
 		count = 0;
-		if (!pid1)
-			mark_below(&ps, self);
-		for (size_t i = 0; i < ps.n; i++) {
-			/* As PID 1 everything else here is ours: kill(-1) below. */
-			if (pid1 ? ps.at[i].pid != self
-				 : ps.at[i].below && signal_exact(&ps.at[i], sig) == 0)
+		mark_below(&ps, self);
+		for (size_t i = 0; i < ps.n; i++)
+			if (ps.at[i].below && signal_exact(&ps.at[i], sig) == 0)
 				count++;
-		}
 	}
-	if (pid1 && kill(-1, sig) != 0 && errno != ESRCH)
-		say_errno("kill -1");
 	release(&ps);
 	return count;
 }

@@ -52,8 +52,7 @@ int main(int argc, char **argv)
 		return EXIT_PIDONE;
 	if (config_parse(&cfg, argc, argv, environ, err, sizeof err) != 0) {
 		say("%s", err);
-		if (write(STDERR_FILENO, usage_line, strlen(usage_line)) < 0)
-			return EXIT_PIDONE;
+		(void)!write(STDERR_FILENO, usage_line, strlen(usage_line));
 		return EXIT_PIDONE;
 	}
 	log_json(cfg.log_format == LOG_JSON);

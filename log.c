@@ -72,8 +72,7 @@ static void vnote(enum level level, const char *event, const char *fields,
 		n = sizeof line - 2;
 	line[n++] = '\n';
 	/* Nowhere is left to report a failed write to stderr. */
-	if (write(STDERR_FILENO, line, n) < 0)
-		errno = saved;
+	(void)!write(STDERR_FILENO, line, n);
 	errno = saved;
 }
 

@@ -57,7 +57,8 @@ struct run {
 	pid_t target;     /* where signals go: -pgid, or the pid with -c */
 	pid_t self;       /* pidone's own pid */
 	bool pid1;        /* PID 1 of a pid namespace */
-	bool tty;         /* stdin is pidone's terminal; the command has a group */
+	bool tty;         /* not PID 1, stdin is pidone's terminal, and the
+			   * command has a group: job control to follow */
 	const char *name; /* the command, for messages */
 };
 
@@ -143,8 +144,8 @@ int reap_loop(const struct config *cfg, const struct run *run);
 void confine(const struct config *cfg);
 
 /* drain.c: stop every remaining descendant. */
-int drain_signal_all(int sig, bool pid1);
-int drain_count_others(void);
+int drain_signal_below(int sig, pid_t self);
+int drain_count_others(pid_t self);
 bool proc_is_ours(pid_t self);
 
 #endif

@@ -30,23 +30,20 @@ struct event {
 	enum kind kind;
 	pid_t pid;
 	int status;
-	int sig;
 };
 
 struct loop {
 	const struct config *cfg;
 	const struct run *run;
-	bool pid1;
 	bool peek;        /* -w, -vv: name each orphan before reaping it */
 	bool proc_ours;   /* with peek: /proc is this pid namespace's */
 	enum phase phase;
-	pid_t child;
-	int wait_flags;
 	int code;
 	long oom_before;  /* OOM kills in our cgroup when the command started */
 	char comm[20];    /* the name of the process just reaped, with peek */
 	sigset_t waitset;
-	int64_t started, drain_start, deadline; /* ms on the monotonic clock */
+	/* ms on the monotonic clock; started is read only with -v */
+	int64_t started, drain_start, deadline;
 };
 
 /* Re-sending SIGKILL this often catches what forked while being killed. */
@@ -80,11 +77,14 @@ static long ms_left(int64_t deadline)
  * if /proc is another pid namespace's, where our pid names someone else. */
 static void read_comm(const struct loop *l, pid_t pid, char *comm, size_t size)
 {
-	char path[32];
-	ssize_t n;
+	ssize_t n = -1;
 
-	fmt(path, sizeof path, "/proc/%d/comm", (int)pid);
-	n = l->proc_ours ? read_small(path, comm, size) : -1;
+	if (l->proc_ours) {
+		char path[32];
+
+		fmt(path, sizeof path, "/proc/%d/comm", (int)pid);
+		n = read_small(path, comm, size);
+	}
 	if (n > 0 && comm[n - 1] == '\n')
 		comm[--n] = '\0';
 	if (n <= 0)
@@ -111,8 +111,11 @@ static pid_t reap(struct loop *l, int *status, int flags)
 
 static void wait_running(struct loop *l, struct event *ev)
 {
+	/* Not PID 1: learn when Ctrl-Z stops the command, to stop too. */
+	int flags = l->run->pid1 ? 0 : WUNTRACED;
+
 	for (;;) {
-		ev->pid = reap(l, &ev->status, l->wait_flags);
+		ev->pid = reap(l, &ev->status, flags);
 		if (ev->pid > 0) {
 			ev->kind = WIFSTOPPED(ev->status) ? STOPPED : REAPED;
 			return;
@@ -130,7 +133,7 @@ static void wait_running(struct loop *l, struct event *ev)
  * joined the namespace from outside have their parents there. */
 static bool others_left(const struct loop *l)
 {
-	return l->pid1 && l->phase != PAUSE && drain_count_others() > 0;
+	return l->run->pid1 && l->phase != PAUSE && drain_count_others(l->run->self) > 0;
 }
 
 static void wait_blocked(struct loop *l, struct event *ev)
@@ -141,6 +144,7 @@ static void wait_blocked(struct loop *l, struct event *ev)
 		bool none, unseen;
 		siginfo_t info;
 		long left;
+		int sig;
 
 		ev->pid = reap(l, &ev->status, WNOHANG);
 		if (ev->pid > 0) {
@@ -169,8 +173,8 @@ static void wait_blocked(struct loop *l, struct event *ev)
 		if (unseen && left > UNSEEN_POLL_MS)
 			left = UNSEEN_POLL_MS;
 		timeout = (struct timespec){ left / 1000, left % 1000 * 1000000L };
-		ev->sig = sigtimedwait(&l->waitset, &info, timed ? &timeout : NULL);
-		if (ev->sig == SIGTERM || ev->sig == SIGINT) {
+		sig = sigtimedwait(&l->waitset, &info, timed ? &timeout : NULL);
+		if (sig == SIGTERM || sig == SIGINT) {
 			ev->kind = SIGNALLED;
 			return;
 		}
@@ -198,7 +202,7 @@ static void command_stopped(const struct loop *l, int status)
 	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
 		return;
 	if (l->run->tty && tty_foreground()) {
-		tty_give(l->child);
+		tty_give(l->run->child);
 		kill(l->run->target, SIGCONT);
 		return;
 	}
@@ -233,9 +237,9 @@ static const char *ended_fields(char *out, size_t size, pid_t pid, const char *n
 static RARE void report_exit(const struct loop *l, int status)
 {
 	const char *name = l->run->name;
-	int pid = (int)l->child;
+	int pid = (int)l->run->child;
 	char fields[256], all[320];
-	const char *ended = ended_fields(fields, sizeof fields, l->child, name, status);
+	const char *ended = ended_fields(fields, sizeof fields, l->run->child, name, status);
 
 	if (WIFSIGNALED(status)) {
 		char signame[16];
@@ -272,7 +276,7 @@ static void command_exited(struct loop *l, int status)
 		say("the drain cannot be interrupted");
 	/* Hand the terminal back to the group pidone started in, if the command
 	 * still has it, so the calling shell finds it where it left it. */
-	if (l->run->tty && !l->pid1 && tty_group() == l->child)
+	if (l->run->tty && tty_group() == l->run->child)
 		tty_give(getpgrp());
 	report_exit(l, status);
 	l->phase = SETTLE;
@@ -308,14 +312,34 @@ static RARE void say_drain(const char *what, int n, const char *rest, long ms)
 			    what, rest, ms);
 }
 
+/* Send sig to everything left; returns how many got it, -1 if /proc cannot
+ * tell. As PID 1 everything else in the namespace is ours: kill(-1) reaches
+ * it, and /proc is read only to count for -v. */
+static int signal_rest(const struct loop *l, int sig)
+{
+	int n;
+
+	if (!l->run->pid1)
+		return drain_signal_below(sig, l->run->self);
+	n = l->cfg->verbosity >= 1 ? drain_count_others(l->run->self) : 0;
+	if (kill(-1, sig) != 0 && errno != ESRCH)
+		say_errno("kill -1");
+	return n;
+}
+
+static void enter_kill(struct loop *l)
+{
+	l->phase = KILL;
+	l->deadline = now_ms() + KILL_REPEAT_MS;
+}
+
 static void kill_rest(struct loop *l)
 {
-	int n = drain_signal_all(SIGKILL, l->pid1);
+	int n = signal_rest(l, SIGKILL);
 
 	if (l->phase != KILL && l->cfg->verbosity >= 1)
 		say_drain("SIGKILL", n, " still running after", ms_since(l->drain_start));
-	l->phase = KILL;
-	l->deadline = now_ms() + KILL_REPEAT_MS;
+	enter_kill(l);
 }
 
 /* Ask everything that is left to stop, wake the stopped, start the clock.
@@ -323,24 +347,23 @@ static void kill_rest(struct loop *l)
 static int start_drain(struct loop *l)
 {
 	int sig = l->cfg->grace_ms ? l->cfg->drain_signal : SIGKILL;
-	int n = drain_signal_all(sig, l->pid1);
+	int n = signal_rest(l, sig);
 
 	l->drain_start = now_ms();
-	if (n < 0 && !l->pid1) {
+	if (n < 0 && !l->run->pid1) {
 		/* Without /proc pidone cannot find its descendants, and waiting
 		 * for them would wait on what it cannot end. */
 		note(LVL_WARN, "drain",
 		     "drain: /proc does not show this pid namespace; leaving the rest running");
 		return -1;
 	}
-	if (sig == SIGKILL) { /* --grace 0 */
+	if (sig == SIGKILL) { /* --grace 0, or --drain-signal KILL */
 		if (l->cfg->verbosity >= 1)
 			say_drain("SIGKILL", n, ", grace", 0);
-		l->phase = KILL;
-		l->deadline = now_ms() + KILL_REPEAT_MS;
+		enter_kill(l);
 		return 0;
 	}
-	drain_signal_all(SIGCONT, l->pid1);
+	signal_rest(l, SIGCONT);
 	if (l->cfg->verbosity >= 1) {
 		char name[16];
 
@@ -362,12 +385,9 @@ static int finish(struct loop *l)
  * mode, until told to stop); returns pidone's exit code. */
 int reap_loop(const struct config *cfg, const struct run *run)
 {
-	struct loop l = { .cfg = cfg, .run = run, .pid1 = run->pid1,
-			  .child = run->child, .phase = run->child > 0 ? RUN : PAUSE,
-			  /* Not PID 1: learn when Ctrl-Z stops the command, to stop too. */
-			  .wait_flags = run->pid1 ? 0 : WUNTRACED,
+	struct loop l = { .cfg = cfg, .run = run, .phase = run->child > 0 ? RUN : PAUSE,
 			  .peek = cfg->warn_reap || cfg->verbosity >= 2,
-			  .started = now_ms(),
+			  .started = cfg->verbosity >= 1 ? now_ms() : 0,
 			  .oom_before = cfg->quiet || !run->child ? -1 : oom_kills() };
 	struct event ev;
 
@@ -378,11 +398,11 @@ int reap_loop(const struct config *cfg, const struct run *run)
 		next_event(&l, &ev);
 		switch (ev.kind) {
 		case STOPPED:
-			if (ev.pid == l.child)
+			if (ev.pid == run->child)
 				command_stopped(&l, ev.status);
 			break;
 		case REAPED:
-			if (ev.pid == l.child && l.phase == RUN)
+			if (ev.pid == run->child && l.phase == RUN)
 				command_exited(&l, ev.status);
 			else if (l.peek)
 				reaped_other(&l, ev.pid, ev.status);

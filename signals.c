@@ -14,7 +14,7 @@
 static volatile sig_atomic_t target; /* -pgid, or pid with -c; 0: drop */
 static volatile sig_atomic_t forwarded[MAXSIG + 1];
 static const unsigned char *rewrite;
-static bool single_child, tty, verbose;
+static bool verbose;
 static pid_t self;
 
 #define BIT(sig) (UINT64_C(1) << ((sig) - 1))
@@ -180,11 +180,13 @@ static __attribute__((noinline)) int special_signal(int sig, const siginfo_t *in
 	}
 	if ((BIT(sig) & self_sent) && info->si_code == SI_USER && info->si_pid == self)
 		return 0;
-	/* With -c the child shares our group: the terminal reached it already. */
-	if (single_child && info->si_code == SI_KERNEL && (BIT(sig) & tty_signals))
+	/* With -c (the only time they are special) the child shares our group:
+	 * the terminal reached it already. */
+	if (info->si_code == SI_KERNEL && (BIT(sig) & tty_signals))
 		return 0;
-	/* Back from a stop, in the foreground: the command gets the terminal. */
-	if (sig == SIGCONT && tty && target != 0 && tty_foreground())
+	/* Back from a stop, in the foreground (special only with run->tty):
+	 * the command gets the terminal. */
+	if (sig == SIGCONT && target != 0 && tty_foreground())
 		tty_give(-(pid_t)target);
 	errno = saved;
 	return to;
@@ -287,11 +289,9 @@ int signals_forward(const struct config *cfg, const struct run *run)
 	sigset_t none;
 
 	rewrite = cfg->rewrite;
-	single_child = cfg->single_child;
 	verbose = cfg->verbosity >= 1;
-	tty = run->tty && !run->pid1;
-	special = faults | self_sent | (single_child ? tty_signals : 0) |
-		  (tty ? BIT(SIGCONT) : 0);
+	special = faults | self_sent | (cfg->single_child ? tty_signals : 0) |
+		  (run->tty ? BIT(SIGCONT) : 0);
 	self = run->self;
 	target = run->target;
 	fill_all(&sa.sa_mask); /* one at a time: real-time signals keep their order */

@@ -105,7 +105,7 @@ int spawn(const struct config *cfg, const struct inherited *inh, struct run *run
 	}
 	run->child = pid;
 	run->target = cfg->single_child ? pid : -pid;
-	run->tty = fg > 0;
+	run->tty = fg > 0 && !run->pid1;
 	run->name = cfg->argv[0];
 	return 0;
 }
