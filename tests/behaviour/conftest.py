@@ -9,12 +9,12 @@ Safety: the test process makes itself a child subreaper, so everything the
 tests start stays below it; tests only signal their own children or a
 namespace they created, and clean-up kills leftovers by pid.
 """
+import contextlib
 import ctypes
 import os
 import select
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -223,3 +223,53 @@ def sh(script):
 def py(script):
     """A command that runs script in Python (for signals and /proc)."""
     return [PYTHON, "-c", script]
+
+
+def without_leak_check(env=None):
+    """The environment with LeakSanitizer off (make sanitize), for runs where
+    it cannot work: under ptrace, or with no room for its thread at exit."""
+    env = dict(os.environ if env is None else env)
+    if "ASAN_OPTIONS" in env:
+        env["ASAN_OPTIONS"] += ":detect_leaks=0"
+    return env
+
+
+def joining(cgroup):
+    """preexec_fn: move the new process into cgroup (v1)."""
+    def enter():
+        with open(os.path.join(cgroup, "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
+    return enter
+
+
+@contextlib.contextmanager
+def cgroup_v1(controller, marker):
+    """A child cgroup of our own under /sys/fs/cgroup/CONTROLLER (the test is
+    skipped if that hierarchy, recognised by its MARKER file, is not there).
+    On the way out, what is left in it, which can only be processes the test
+    started, is killed by pid, and the cgroup is removed."""
+    root = os.path.join("/sys/fs/cgroup", controller)
+    if not os.path.exists(os.path.join(root, marker)):
+        pytest.skip(f"no cgroup v1 {controller} hierarchy at {root}")
+    path = os.path.join(root, f"pidone-test-{os.getpid()}-{time.monotonic_ns()}")
+    os.mkdir(path)
+    try:
+        yield path
+    finally:
+        for _ in range(500):
+            with open(os.path.join(path, "cgroup.procs")) as f:
+                left = [int(p) for p in f.read().split()]
+            for p in left:
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            if not left:
+                try:
+                    os.rmdir(path)
+                    break
+                except OSError:  # the last ones are still leaving
+                    pass
+            time.sleep(0.01)
+        else:
+            os.rmdir(path)  # raises: the test left its cgroup behind

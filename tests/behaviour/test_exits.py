@@ -3,11 +3,11 @@ import json
 import os
 import re
 import signal
-import time
 
 import pytest
 
-from conftest import PIDONE, py, run, sh
+from conftest import (PIDONE, cgroup_v1, children_of, joining, py, run, sh, wait_until,
+                      without_leak_check)
 
 # The command prints its pid, then waits to be killed from outside.
 WAIT = sh("echo $$; exec sleep 60")
@@ -108,9 +108,7 @@ def test_every_message_is_one_write(tmp_path):
     """Each line is written whole with one write(2): under strace every
     write to fd 2 by pidone ends with a newline and holds exactly one line."""
     trace = tmp_path / "trace"
-    env = dict(os.environ)
-    if "ASAN_OPTIONS" in env:  # LeakSanitizer cannot run under ptrace
-        env["ASAN_OPTIONS"] += ":detect_leaks=0"
+    env = without_leak_check()  # LeakSanitizer cannot run under ptrace
     rc, _, _ = run("subreaper", ["strace", "-qq", "-s", "1000", "-e", "trace=write", "-e", "signal=none",
                                  "-o", str(trace), PIDONE, "-v", "-w",
                                  *sh("(exec true &); sleep 0.2; exit 2")], init=[], env=env)
@@ -122,44 +120,24 @@ def test_every_message_is_one_write(tmp_path):
         assert text.endswith("\\n") and text.count("\\n") == 1, w
 
 
-MEMORY_V1 = "/sys/fs/cgroup/memory"
-
-
 @pytest.fixture
 def memory_cgroup():
-    """A memory cgroup of our own with a 32 MiB limit, removed afterwards."""
-    if not os.path.exists(os.path.join(MEMORY_V1, "memory.oom_control")):
-        pytest.skip("no cgroup v1 memory controller at /sys/fs/cgroup/memory")
-    path = os.path.join(MEMORY_V1, f"pidone-oom-{os.getpid()}-{time.monotonic_ns()}")
-    os.mkdir(path)
-    try:
+    """A memory cgroup of our own with a 32 MiB limit."""
+    with cgroup_v1("memory", "memory.oom_control") as path:
         with open(os.path.join(path, "memory.limit_in_bytes"), "w") as f:
             f.write(str(32 << 20))
         yield path
-    finally:
-        for _ in range(500):
-            try:
-                os.rmdir(path)
-                break
-            except OSError:
-                time.sleep(0.01)
 
 
 def test_oom_kill_is_named_in_the_report(mode, memory_cgroup):
-    def enter():
-        with open(os.path.join(memory_cgroup, "cgroup.procs"), "w") as f:
-            f.write(str(os.getpid()))
-    import subprocess
-    from conftest import command
-    p = subprocess.run(command(mode, py("x = bytearray(256 << 20)")), capture_output=True,
-                       text=True, timeout=60, preexec_fn=enter)
-    assert p.returncode == 137
-    lines = report_lines(p.stderr)
-    assert len(lines) == 1, p.stderr
+    rc, _, err = run(mode, py("x = bytearray(256 << 20)"), timeout=60,
+                     preexec_fn=joining(memory_cgroup))
+    assert rc == 137
+    lines = report_lines(err)
+    assert len(lines) == 1, err
     assert "was killed by SIGKILL (signal 9), by the kernel's out-of-memory killer; " \
            "exit code 137" in lines[0], lines[0]
 
 
 def _host_pid_of_child(init):
-    from conftest import children_of, wait_until
     return wait_until(lambda: (children_of(init.pid) or [None])[0], what="the command")

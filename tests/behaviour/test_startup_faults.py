@@ -38,7 +38,7 @@ def test_command_runs_with_stdin_closed(mode):
 
 
 def test_command_runs_with_stdout_closed(mode):
-    rc, out, err = run(mode, sh("echo ran >&2; exit 4"), preexec_fn=closing(1))
+    rc, _, err = run(mode, sh("echo ran >&2; exit 4"), preexec_fn=closing(1))
     assert_no_crash(rc)
     assert (rc, err) == (4, "ran\n")
 
@@ -58,7 +58,7 @@ def test_command_runs_with_all_three_closed(mode, tmp_path):
 
 
 def test_exec_failure_with_stderr_closed_still_gives_127(mode):
-    rc, out, _ = run(mode, ["/nonexistent/command"], preexec_fn=closing(2))
+    rc, _, _ = run(mode, ["/nonexistent/command"], preexec_fn=closing(2))
     assert_no_crash(rc)
     assert rc == 127
 
@@ -73,7 +73,7 @@ def test_version_with_stdout_closed_fails_with_125_and_says_why(mode):
 # ---- environment and argv ---------------------------------------------------
 
 def test_empty_environment_finds_the_command_on_the_default_path(mode):
-    rc, out, err = run(mode, sh("exit 5"), env={})
+    rc, _, err = run(mode, sh("exit 5"), env={})
     assert_no_crash(rc)
     assert rc == 5, err
 

@@ -7,12 +7,12 @@ properties (--junitxml keeps them).
 """
 import os
 import signal
-import subprocess
 import time
 
 import pytest
 
-from conftest import PIDONE, PYTHON, children_of, descendants_of, py, status_field, wait_until
+from conftest import (PIDONE, PYTHON, cgroup_v1, children_of, descendants_of, joining, py, run,
+                      status_field, wait_until, without_leak_check)
 
 ORPHANS = 50_000
 BATCH = 250  # orphans per spawner: they reach pidone a batch at a time
@@ -226,57 +226,28 @@ def test_signal_storm_every_realtime_signal_reaches_the_child(mode, start, recor
 
 # ---- process-count exhaustion (pids cgroup) --------------------------------
 
-PIDS_ROOT = "/sys/fs/cgroup/pids"
-
-
 @pytest.fixture
 def pids_cgroup():
-    """A child pids cgroup of our own (cgroup v1), removed afterwards."""
-    if not os.path.exists(os.path.join(PIDS_ROOT, "cgroup.procs")):
-        pytest.skip("no cgroup v1 pids hierarchy at /sys/fs/cgroup/pids")
-    path = os.path.join(PIDS_ROOT, f"pidone-test-{os.getpid()}-{time.monotonic_ns()}")
-    os.mkdir(path)
-    try:
+    """A child pids cgroup of our own (cgroup v1)."""
+    with cgroup_v1("pids", "cgroup.procs") as path:
         yield path
-    finally:
-        for _ in range(500):
-            with open(os.path.join(path, "cgroup.procs")) as f:
-                left = [int(p) for p in f.read().split()]
-            if not left:
-                break
-            for p in left:  # only what this test started can be in it
-                try:
-                    os.kill(p, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.01)
-        os.rmdir(path)
 
 
 def limited(path, pids_max):
     """preexec_fn: cap the pids cgroup, then move the new process into it."""
     with open(os.path.join(path, "pids.max"), "w") as f:
         f.write(str(pids_max))
-
-    def enter():
-        with open(os.path.join(path, "cgroup.procs"), "w") as f:
-            f.write(str(os.getpid()))
-    return enter
+    return joining(path)
 
 
 def test_pidone_exits_125_when_it_cannot_fork_the_command(mode, pids_cgroup):
     # pidone (and unshare, in pid1 mode) fill the cgroup: no room for the command.
     cap = 2 if mode == "pid1" else 1
-    argv = ["unshare", "-fp", "--mount-proc", PIDONE] if mode == "pid1" else [PIDONE]
-    env = dict(os.environ)
-    if "ASAN_OPTIONS" in env:
-        # LeakSanitizer needs a thread of its own at exit, which the cap
-        # forbids too (make sanitize): leave the leak check out of this run.
-        env["ASAN_OPTIONS"] += ":detect_leaks=0"
-    p = subprocess.run(argv + ["true"], capture_output=True, text=True, timeout=20,
-                       preexec_fn=limited(pids_cgroup, cap), env=env)
-    assert p.returncode == 125, p.stderr
-    assert "pidone: fork: Resource temporarily unavailable" in p.stderr, p.stderr
+    # LeakSanitizer needs a thread of its own at exit, which the cap forbids.
+    rc, _, err = run(mode, ["true"], preexec_fn=limited(pids_cgroup, cap),
+                     env=without_leak_check())
+    assert rc == 125, err
+    assert "pidone: fork: Resource temporarily unavailable" in err, err
 
 
 # The command forks a middle process that forks grandchildren until the cap

@@ -5,7 +5,6 @@ Exits 0 on the signal given with --exit-on (default: never)."""
 import argparse
 import os
 import signal
-import sys
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--grandchild", action="store_true")
