@@ -246,11 +246,13 @@ def kill_runs(r, st):
         st.wait()
 
 
-def per_item(count, n):
+def per_item(count, n, c0=None):
     """Syscalls by name per item: count(k) runs a scenario with k items and
-    returns its counts by name; the difference of n items and none, over n
-    (None if either run failed)."""
-    c0, cn = count(0), count(n)
+    returns its counts by name; the difference of n items and none (c0, run
+    here unless given), over n (None if either run failed)."""
+    if c0 is None:
+        c0 = count(0)
+    cn = count(n)
     if c0 is None or cn is None:
         return None
     return {k: (cn.get(k, 0) - c0.get(k, 0)) / n for k in set(cn) | set(c0)}
@@ -327,9 +329,10 @@ class Bench:
             mem = {n: smaps(r.init_pid) for n, r in runs.items()}
             pmem = {n: smaps(r.init_pid) for n, r in pause.items()}
             w = self.a["idle_window"]
-            before = {n: ctxt(r.init_pid) for n, r in {**runs, **{"P" + k: v for k, v in pause.items()}}.items()}
+            idling = {**runs, **{"P" + k: v for k, v in pause.items()}}
+            before = {n: ctxt(r.init_pid) for n, r in idling.items()}
             time.sleep(w)
-            after = {n: ctxt(r.init_pid) for n, r in {**runs, **{"P" + k: v for k, v in pause.items()}}.items()}
+            after = {n: ctxt(r.init_pid) for n, r in idling.items()}
         finally:
             for r in list(runs.values()) + list(pause.values()):
                 r.kill()
@@ -455,7 +458,7 @@ class Bench:
                 r.find_init()
                 r.idle(120)
                 during(r)
-            rc, _, err = r.finish(600)
+            _, _, err = r.finish(600)
         except Exception:
             r.kill()
             raise
@@ -481,21 +484,23 @@ class Bench:
         direct = [r[0] for r in rounds]
         values, cells = {}, {}
         for i, (name, _) in enumerate(self.inits, start=1):
-            d = sorted((r[i] - r[0]) / 1000 for r in rounds)
-            q = quartiles(d)
+            q = quartiles([(r[i] - r[0]) / 1000 for r in rounds])
             values[name] = q[1]
             cells[name] = f"{q[1]:.0f} (IQR {q[0]:.0f}–{q[2]:.0f})"
         self.row(f"start-up overhead, wall µs over `unshare -fp /bin/true` "
                  f"(median of {len(rounds)} paired runs)", values, cells, note_="wall")
-        self.notes["direct"] = quartiles(sorted(x / 1000 for x in direct))
+        self.notes["direct"] = quartiles([x / 1000 for x in direct])
 
     # -- reaping --
     def reaping(self):
         n = self.a["paced_strace"]
         if self.have["strace"]:
-            v, cells, per = {}, {}, {}
+            v, cells, per, none = {}, {}, {}, {}
             for name, path in self.inits:
-                per[name] = per_item(lambda k: self.strace_orphans(path, k, True), n)
+                # With no orphans, paced or not is the same run: one baseline.
+                none[name] = self.strace_orphans(path, 0, True)
+                per[name] = per_item(lambda k: self.strace_orphans(path, k, True), n,
+                                     none[name])
                 if per[name] is None:
                     del per[name]
                     continue
@@ -507,7 +512,8 @@ class Bench:
             nb = self.a["burst_strace"]
             v, cells = {}, {}
             for name, path in self.inits:
-                calls = per_item(lambda k: self.strace_orphans(path, k, False), nb)
+                calls = per_item(lambda k: self.strace_orphans(path, k, False), nb,
+                                 none[name])
                 if calls is None:
                     continue
                 v[name] = sum(calls.values())
@@ -540,7 +546,7 @@ class Bench:
             os.write(go_w, b"g")
             os.close(go_w)
             go_w = None
-            rc, o, err = r.finish(300)
+            _, o, err = r.finish(300)
             st.wait(60)
         except Exception as e:
             note(f"strace reaping {path} {n}: {e}")
