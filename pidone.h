@@ -2,15 +2,12 @@
 #ifndef PIDONE_H
 #define PIDONE_H
 
-#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
-#include <unistd.h>
 
 #define PIDONE_VERSION "0.1.0"
 
