@@ -520,6 +520,7 @@ class Bench:
                 cells[name] = f"{v[name]:.2f}"
             self.row(f"reaping, orphans as fast as they come: syscalls per orphan "
                      f"({nb:,}, init under strace)", v, cells, note_="burst")
+
     def attach_strace(self, r, out):
         """strace -p on the idle init, writing to out; returns once strace is
         attached and the init sleeps again."""

@@ -23,6 +23,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PIDONE = os.environ.get("PIDONE", os.path.join(ROOT, "pidone"))
 PYTHON = "/usr/bin/python3"
 MODES = ("pid1", "subreaper")
+
+# How long a test waits for something that takes milliseconds (a forwarded
+# signal to be reported): generous, so that a stalled machine is not a failure,
+# yet short enough that a pidone that drops every signal fails in minutes.
+EVENT = 10.0
 PR_SET_CHILD_SUBREAPER = 36
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -223,6 +228,13 @@ def sh(script):
 def py(script):
     """A command that runs script in Python (for signals and /proc)."""
     return [PYTHON, "-c", script]
+
+
+def write_script(path, text, mode=0o755):
+    """A file at path holding text, with the given permissions; its path."""
+    path.write_text(text)
+    path.chmod(mode)
+    return str(path)
 
 
 def without_leak_check(env=None):

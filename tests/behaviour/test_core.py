@@ -21,8 +21,8 @@ import time
 
 import pytest
 
-from conftest import (MODES, PYTHON, children_of, descendants_of, py, run, sh,
-                      state_of, status_field, wait_until)
+from conftest import (EVENT, MODES, PIDONE, PYTHON, children_of, descendants_of, py, run,
+                      sh, state_of, status_field, wait_until, write_script)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HELPERS = os.path.join(HERE, "helpers")
@@ -30,14 +30,8 @@ SIGRECORD = [PYTHON, os.path.join(HELPERS, "sigrecord.py")]
 RTRECORD = [PYTHON, os.path.join(HELPERS, "rtrecord.py")]
 ORPHANS = [PYTHON, os.path.join(HELPERS, "orphans.py")]
 WITHSIGNALS = [PYTHON, os.path.join(HELPERS, "withsignals.py")]
-PIDONE = os.environ.get("PIDONE", os.path.join(os.path.dirname(os.path.dirname(HERE)), "pidone"))
 
 SIGRTMIN, SIGRTMAX = 34, 64  # as senders (glibc, bash, kill(1)) number them
-
-# How long a test waits for something that takes milliseconds (a forwarded
-# signal to be reported): generous, so that a stalled machine is not a failure,
-# yet short enough that a pidone that drops every signal fails in minutes.
-EVENT = 10.0
 
 # A Python command that says "ready" and then waits for signals, doing nothing.
 IDLE = py("import signal; print('ready', flush=True)\nwhile True: signal.pause()")
@@ -111,17 +105,11 @@ def _directory(tmp_path):
 
 
 def _file_not_executable(tmp_path):
-    path = tmp_path / "script"
-    path.write_text("#!/bin/sh\necho should not run\n")
-    path.chmod(0o644)
-    return str(path)
+    return write_script(tmp_path / "script", "#!/bin/sh\necho should not run\n", 0o644)
 
 
 def _script_whose_interpreter_is_missing(tmp_path):
-    path = tmp_path / "script"
-    path.write_text("#!/no/such/interpreter\necho should not run\n")
-    path.chmod(0o755)
-    return str(path)
+    return write_script(tmp_path / "script", "#!/no/such/interpreter\necho should not run\n")
 
 
 @pytest.mark.parametrize("make", [_directory, _file_not_executable,
@@ -160,27 +148,21 @@ def test_every_argument_after_the_command_goes_to_the_command(mode):
 
 
 def test_command_starting_with_a_dash_runs_after_dashdash(mode, tmp_path):
-    script = tmp_path / "-x"
-    script.write_text('#!/bin/sh\necho "ran $(basename -- "$0") $*"\n')
-    script.chmod(0o755)
+    write_script(tmp_path / "-x", '#!/bin/sh\necho "ran $(basename -- "$0") $*"\n')
     env = dict(os.environ, PATH=f"{tmp_path}:{os.environ['PATH']}")
     rc, out, err = run(mode, ["--", "-x", "-y", "z"], env=env)
     assert (rc, out) == (0, "ran -x -y z\n"), err
 
 
 def test_empty_path_entry_is_the_current_directory(mode, tmp_path):
-    script = tmp_path / "here"
-    script.write_text("#!/bin/sh\necho ran from the current directory\n")
-    script.chmod(0o755)
+    write_script(tmp_path / "here", "#!/bin/sh\necho ran from the current directory\n")
     env = dict(os.environ, PATH=":/usr/bin:/bin")
     rc, out, err = run(mode, ["here"], env=env, cwd=tmp_path)
     assert (rc, out) == (0, "ran from the current directory\n"), err
 
 
 def test_command_not_on_path_gives_127_even_when_the_current_directory_has_it(mode, tmp_path):
-    script = tmp_path / "here"
-    script.write_text("#!/bin/sh\necho should not run\n")
-    script.chmod(0o755)
+    write_script(tmp_path / "here", "#!/bin/sh\necho should not run\n")
     env = dict(os.environ, PATH="/usr/bin:/bin")
     rc, out, err = run(mode, ["here"], env=env, cwd=tmp_path)
     assert (rc, out) == (127, "")

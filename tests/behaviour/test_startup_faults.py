@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from conftest import run, sh, py
+from conftest import py, run, sh, write_script
 
 
 def closing(*fds):
@@ -118,20 +118,16 @@ def test_command_that_is_a_broken_symlink_gives_127(mode, tmp_path):
 
 
 def test_command_that_is_not_executable_gives_126(mode, tmp_path):
-    script = tmp_path / "script"
-    script.write_text("#!/bin/sh\nexit 0\n")
-    script.chmod(0o644)
-    rc, _, err = run(mode, [str(script)])
+    script = write_script(tmp_path / "script", "#!/bin/sh\nexit 0\n", 0o644)
+    rc, _, err = run(mode, [script])
     assert_no_crash(rc)
     assert rc == 126
     assert one_line(err) == f"pidone: exec {script}: Permission denied"
 
 
 def test_script_whose_interpreter_is_missing_gives_126(mode, tmp_path):
-    script = tmp_path / "script"
-    script.write_text("#!/nonexistent/interpreter\nexit 0\n")
-    script.chmod(0o755)
-    rc, _, err = run(mode, [str(script)])
+    script = write_script(tmp_path / "script", "#!/nonexistent/interpreter\nexit 0\n")
+    rc, _, err = run(mode, [script])
     assert_no_crash(rc)
     assert rc == 126
     assert one_line(err) == (f"pidone: exec {script}: No such file or directory "

@@ -41,16 +41,13 @@ import signal
 
 import pytest
 
-from conftest import (PIDONE, PYTHON, children_of, descendants_of, state_of,
+from conftest import (EVENT, PIDONE, PYTHON, children_of, descendants_of, state_of,
                       wait_until)
 from helpers.ptydrive import CTRL_BACKSLASH, CTRL_C, CTRL_D, CTRL_Z, Pty
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 JOB = [PYTHON, os.path.join(HERE, "helpers", "ttyjob.py")]
 SIGRECORD = [PYTHON, os.path.join(HERE, "helpers", "sigrecord.py")]
-
-# How long a test waits for something that takes milliseconds.
-EVENT = 10.0
 
 INITS = {
     "pidone": [PIDONE],
