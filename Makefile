@@ -9,8 +9,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 PYTHON ?= /usr/bin/python3
 
-SRCS := init.c options.c signames.c status.c fmt.c text.c errors.c log.c signals.c spawn.c tty.c reaper.c drain.c file.c relro.c oom.c confine.c
-PURE := options.c signames.c status.c fmt.c text.c errors.c
+SRCS := init.c options.c signames.c status.c fmt.c text.c log.c signals.c spawn.c tty.c reaper.c drain.c file.c relro.c oom.c confine.c
+PURE := options.c signames.c status.c fmt.c text.c
 HDRS := pidone.h
 
 WARN := -Wall -Wextra -Werror
@@ -18,7 +18,7 @@ HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 SMALL := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables
 CFLAGS_ALL := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SMALL) $(CFLAGS)
-LDHARDEN := -Wl,-z,relro,-z,now,-z,noexecstack,-z,text,-z,noseparate-code,--gc-sections,--build-id=none -s
+LDHARDEN := -Wl,-z,relro,-z,now,-z,noexecstack,-z,text,--gc-sections,--build-id=none -s
 
 # Debian's musl-gcc has no static-pie spec, so link with musl's own rcrt1.o.
 MUSL_DIR := /usr/lib/$(subst -linux-gnu,-linux-musl,$(shell gcc -dumpmachine))
@@ -109,7 +109,7 @@ lint-man: deps
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: pidone unit lint-man hardening analyze behaviour sanitize valgrind fuzz
+check-all: pidone unit lint-man hardening analyze behaviour sanitize glibc valgrind fuzz
 
 demo: deps
 	@$(MAKE) --no-print-directory pidone
