@@ -1,0 +1,90 @@
+#!/bin/sh
+# build.sh ARCH...: write dist/ from this tree, which must be clean (release.sh
+# exports one). SOURCE_DATE_EPOCH dates everything, so that two runs anywhere,
+# at any time, give the same bytes. The native architecture's binary is
+# ./pidone; another's is build/ARCH/pidone, from make CROSS=<triplet>-.
+set -eu
+: "${SOURCE_DATE_EPOCH:?SOURCE_DATE_EPOCH: the last commit's time (make release sets it)}"
+export SOURCE_DATE_EPOCH TZ=UTC LC_ALL=C.UTF-8
+umask 022
+[ $# -gt 0 ] || { echo "build.sh: no architecture named" >&2; exit 2; }
+
+version=$(cat VERSION)
+native=$(dpkg --print-architecture)
+work=build/release
+rm -rf dist "$work"
+mkdir -p dist "$work"
+
+triplet() { dpkg-architecture -a"$1" -qDEB_HOST_GNU_TYPE 2>/dev/null; }
+
+# The Makefile's own flags only: a CFLAGS from the environment would change
+# the binary.
+build_binary() {
+	if [ "$1" = "$native" ]; then
+		make --no-print-directory CFLAGS= pidone >"$work/make-$1.log"
+		grep -q '(musl static-pie)' "$work/make-$1.log" ||
+			{ cat "$work/make-$1.log" >&2; echo "build.sh: $1: not linked with musl" >&2; exit 1; }
+		echo pidone
+	else
+		make --no-print-directory CFLAGS= CROSS="$(triplet "$1")-" >"$work/make-$1.log"
+		echo "build/$1/pidone"
+	fi
+}
+
+# One top-level directory; names sorted, owned by 0:0, dated SOURCE_DATE_EPOCH.
+tarball() { # ARCH BINARY
+	name=pidone-$version-linux-$1
+	rm -rf "${work:?}/$name"
+	mkdir -p "$work/$name"
+	install -m 0755 "$2" "$work/$name/pidone"
+	install -m 0644 LICENSE README.md man/pidone.1 "$work/$name/"
+	tar --sort=name --owner=0 --group=0 --numeric-owner --format=gnu \
+		--mtime="@$SOURCE_DATE_EPOCH" -C "$work" -cf - "$name" |
+		gzip -9n >"dist/$name.tar.gz"
+}
+
+# The .deb, from a copy of the tree (dpkg-buildpackage cleans it, and writes
+# beside it); its changelog is made from VERSION, the one place it is kept.
+deb() { # ARCH
+	src=$work/deb/pidone-$version
+	rm -rf "$work/deb"
+	mkdir -p "$src"
+	tar --exclude=./build --exclude=./dist --exclude=./pidone -cf - . | tar -xf - -C "$src"
+	{
+		echo "pidone ($version-1) unstable; urgency=medium"
+		echo
+		echo "  * Release $version."
+		echo
+		echo " -- $(sed -n 's/^Maintainer: //p' debian/control)  $(date -R -d "@$SOURCE_DATE_EPOCH")"
+	} >"$src/debian/changelog"
+	if [ "$1" = "$native" ]; then
+		set -- -b
+	else # cross: Build-Depends name native tools, checked on the build machine
+		set -- -b -d -a"$1"
+	fi
+	(cd "$src" && dpkg-buildpackage "$@" -us -uc) >"$work/deb.log" 2>&1 ||
+		{ cat "$work/deb.log" >&2; exit 1; }
+	cp "$work"/deb/pidone_*.deb dist/
+}
+
+images=""
+for arch; do
+	echo "release: $arch"
+	bin=$(build_binary "$arch")
+	musl=$(dpkg-query -W -f '${Version}' "musl-dev:$arch")
+	tarball "$arch" "$bin"
+	python3 release/sbom.py --version "$version" --epoch "$SOURCE_DATE_EPOCH" \
+		--arch "$arch" --musl "$musl" "$bin" >"dist/pidone-$version-linux-$arch.spdx.json"
+	mkdir -p "$work/bin/$arch"
+	cp "$bin" "$work/bin/$arch/pidone"
+	images="$images $arch=$work/bin/$arch/pidone"
+	deb "$arch"
+	# The .deb's binary, built in the copy, must be the tarball's.
+	dpkg-deb --fsys-tarfile "dist/pidone_$version-1_$arch.deb" |
+		tar -xOf - ./usr/bin/pidone | cmp - "$bin"
+done
+# shellcheck disable=SC2086 # one word per architecture
+python3 release/oci.py --version "$version" --epoch "$SOURCE_DATE_EPOCH" --out dist $images
+(cd dist && sha256sum -- * >SHA256SUMS)
+echo "release: dist/ for $*:"
+(cd dist && ls -l)
