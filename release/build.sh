@@ -12,7 +12,9 @@ umask 022
 version=$(cat VERSION)
 native=$(dpkg --print-architecture)
 work=build/release
-rm -rf dist "$work"
+# Every binary built here, none left from before.
+make --no-print-directory clean >/dev/null
+rm -rf dist
 mkdir -p dist "$work"
 
 triplet() { dpkg-architecture -a"$1" -qDEB_HOST_GNU_TYPE 2>/dev/null; }
@@ -21,14 +23,24 @@ triplet() { dpkg-architecture -a"$1" -qDEB_HOST_GNU_TYPE 2>/dev/null; }
 # the binary.
 build_binary() {
 	if [ "$1" = "$native" ]; then
-		make --no-print-directory CFLAGS= pidone >"$work/make-$1.log"
-		grep -q '(musl static-pie)' "$work/make-$1.log" ||
-			{ cat "$work/make-$1.log" >&2; echo "build.sh: $1: not linked with musl" >&2; exit 1; }
-		echo pidone
+		set -- "$1" pidone pidone
 	else
-		make --no-print-directory CFLAGS= CROSS="$(triplet "$1")-" >"$work/make-$1.log"
-		echo "build/$1/pidone"
+		set -- "$1" "build/$1/pidone" CROSS="$(triplet "$1")-"
 	fi
+	make --no-print-directory CFLAGS= "$3" >"$work/make-$1.log" 2>&1 ||
+		{ cat "$work/make-$1.log" >&2; echo "build.sh: $1: the build failed" >&2; exit 1; }
+	if [ "$2" = pidone ] && ! grep -q '(musl static-pie)' "$work/make-$1.log"; then
+		echo "build.sh: $1: not linked with musl (is musl-tools installed?)" >&2
+		exit 1
+	fi
+	echo "$2"
+}
+
+# The Debian package and version of the libgcc.a on the link line.
+libgcc() { # ARCH
+	if [ "$1" = "$native" ]; then cc=gcc; else cc=$(triplet "$1")-gcc; fi
+	pkg=$(dpkg-query -S "$(realpath "$($cc -print-libgcc-file-name)")" | cut -d: -f1)
+	echo "$pkg $(dpkg-query -W -f '${Version}' "$pkg")"
 }
 
 # One top-level directory; names sorted, owned by 0:0, dated SOURCE_DATE_EPOCH.
@@ -74,7 +86,7 @@ for arch; do
 	musl=$(dpkg-query -W -f '${Version}' "musl-dev:$arch")
 	tarball "$arch" "$bin"
 	python3 release/sbom.py --version "$version" --epoch "$SOURCE_DATE_EPOCH" \
-		--arch "$arch" --musl "$musl" "$bin" >"dist/pidone-$version-linux-$arch.spdx.json"
+		--arch "$arch" --musl "$musl" --libgcc "$(libgcc "$arch")" "$bin" >"dist/pidone-$version-linux-$arch.spdx.json"
 	mkdir -p "$work/bin/$arch"
 	cp "$bin" "$work/bin/$arch/pidone"
 	images="$images $arch=$work/bin/$arch/pidone"

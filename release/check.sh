@@ -94,7 +94,10 @@ sbom_ok() { # ARCH: names pidone VERSION and the musl-dev:ARCH it links
 		assert pk["pidone"]["versionInfo"] == sys.argv[2], pk["pidone"]
 		assert pk["musl"]["versionInfo"] == sys.argv[3].rsplit("-", 1)[0], pk["musl"]
 		assert sys.argv[3] in pk["musl"]["externalRefs"][0]["referenceLocator"]
-		assert any(r["relationshipType"] == "STATIC_LINK" for r in doc["relationships"])
+		assert pk["libgcc"]["versionInfo"]
+		linked = {r["relatedSpdxElement"] for r in doc["relationships"]
+		          if r["relationshipType"] == "STATIC_LINK"}
+		assert linked == {"SPDXRef-Package-musl", "SPDXRef-Package-libgcc"}, linked
 		EOF
 }
 deb_installs_and_runs() { # ARCH: into a scratch root with dpkg --root

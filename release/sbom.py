@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """sbom.py: an SPDX 2.3 JSON SBOM for one pidone binary.
 
-    sbom.py --version V --epoch SECONDS --arch DEBARCH --musl DEBIAN_VERSION BINARY
+    sbom.py --version V --epoch SECONDS --arch DEBARCH --musl DEBIAN_VERSION
+            --libgcc "PACKAGE DEBIAN_VERSION" BINARY
 
 prints the document: the pidone package, its binary file (SHA-1 and SHA-256),
-and the musl it is statically linked with (Debian's musl-dev of that version
-and architecture). Deterministic: the namespace and the creation time come
+the musl it is statically linked with (Debian's musl-dev of that version and
+architecture), and the libgcc.a on its link line (of which the linker takes
+only what is called, under the GCC Runtime Library Exception). Deterministic: the namespace and the creation time come
 from the binary's digest and the release's epoch, not from the clock.
 """
 import argparse
@@ -22,6 +24,8 @@ def main():
     ap.add_argument("--epoch", type=int, required=True)
     ap.add_argument("--arch", required=True)
     ap.add_argument("--musl", required=True, help="musl-dev's Debian version")
+    ap.add_argument("--libgcc", required=True,
+                    help="the Debian package of the libgcc.a linked, and its version")
     ap.add_argument("binary")
     args = ap.parse_args()
     with open(args.binary, "rb") as f:
@@ -30,6 +34,7 @@ def main():
     created = datetime.datetime.fromtimestamp(
         args.epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     name = "pidone-%s-linux-%s" % (args.version, args.arch)
+    libgcc_pkg, libgcc_version = args.libgcc.split()
     musl_upstream = args.musl.split(":")[-1].rsplit("-", 1)[0]
     doc = {
         "spdxVersion": "SPDX-2.3",
@@ -75,6 +80,25 @@ def main():
                                         % (args.musl, args.arch),
                 }],
             },
+            {
+                "SPDXID": "SPDXRef-Package-libgcc",
+                "name": "libgcc",
+                "versionInfo": libgcc_version.split("-")[0],
+                "supplier": "Organization: Debian",
+                "primaryPackagePurpose": "LIBRARY",
+                "downloadLocation": "NOASSERTION",
+                "filesAnalyzed": False,
+                "licenseConcluded": "NOASSERTION",
+                "licenseDeclared": "GPL-3.0-or-later WITH GCC-exception-3.1",
+                "copyrightText": "NOASSERTION",
+                "comment": "libgcc.a of Debian's %s %s, on the link line"
+                           % (libgcc_pkg, libgcc_version),
+                "externalRefs": [{
+                    "referenceCategory": "PACKAGE-MANAGER",
+                    "referenceType": "purl",
+                    "referenceLocator": "pkg:deb/debian/%s@%s" % (libgcc_pkg, libgcc_version),
+                }],
+            },
         ],
         "files": [{
             "SPDXID": "SPDXRef-File-pidone",
@@ -94,6 +118,8 @@ def main():
              "relatedSpdxElement": "SPDXRef-File-pidone"},
             {"spdxElementId": "SPDXRef-File-pidone", "relationshipType": "STATIC_LINK",
              "relatedSpdxElement": "SPDXRef-Package-musl"},
+            {"spdxElementId": "SPDXRef-File-pidone", "relationshipType": "STATIC_LINK",
+             "relatedSpdxElement": "SPDXRef-Package-libgcc"},
         ],
     }
     json.dump(doc, sys.stdout, indent=2, sort_keys=True)
