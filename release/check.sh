@@ -182,6 +182,19 @@ base_runs() {
 			[ $? = 7 ]
 		}
 }
+# The README's two Dockerfile lines, as they are, build an image (offline,
+# from the loaded pidone:latest) whose pidone runs a command.
+readme_copy_from() {
+	mkdir -p "$T/ctx" &&
+		{ echo "FROM scratch" && sed -n '/^    COPY --from=pidone /{p;n;p;q;}' README.md; } >"$T/ctx/Containerfile" &&
+		grep -q '^ *COPY --from=pidone ' "$T/ctx/Containerfile" &&
+		pm build -q --pull=never --network none -t localhost/pidone-readme "$T/ctx" >/dev/null &&
+		{
+			pm run --rm --cgroup-parent "$CG" -v "$B:$B:ro" localhost/pidone-readme \
+				"$B" sh -c 'exit 7'
+			[ $? = 7 ]
+		}
+}
 # An orphan left by an exec'd shell is reparented to /pause and reaped when it
 # exits (writing its fifo ends it); TERM ends the pause with 0.
 pause_reaps() {
@@ -204,6 +217,7 @@ images() {
 	check "pidone: docker-archive loads; the OCI layout's $native manifest is the same image" same_image pidone
 	check "pidone-pause: docker-archive loads; the OCI layout's $native manifest is the same image" same_image pidone-pause
 	check "pidone image: /sbin/pidone runs a command and exits with its status" base_runs
+	check "README: COPY --from=pidone builds an image whose pidone runs a command" readme_copy_from
 	check "pidone-pause image: /pause as 65535:65535 reaps an orphan, exits 0 on SIGTERM" pause_reaps
 	pm rm -f pause >/dev/null 2>&1
 }

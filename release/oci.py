@@ -8,7 +8,8 @@ writes, for each image (pidone: /sbin/pidone; pidone-pause: /pause):
                                      names V, a multi-arch index with one
                                      manifest per architecture;
   DIR/IMAGE-V-linux-ARCH-docker.tar  a docker-archive per architecture, for
-                                     `docker load` / `podman load`.
+                                     `docker load` / `podman load`: IMAGE:V and
+                                     IMAGE:latest.
 Every tar is sorted, owned by 0:0 and dated EPOCH; JSON has sorted keys and no
 spaces; gzip carries no name and no time.
 """
@@ -148,7 +149,8 @@ def oci_archive(blobs, index, version, epoch):
 def docker_archive(name, version, cfg_bytes, layer, epoch):
     cfg_name = hashlib.sha256(cfg_bytes).hexdigest() + ".json"
     layer_name = hashlib.sha256(layer).hexdigest() + "/layer.tar"
-    manifest = canonical([{"Config": cfg_name, "RepoTags": ["%s:%s" % (name, version)],
+    tags = ["%s:%s" % (name, version), name + ":latest"]
+    manifest = canonical([{"Config": cfg_name, "RepoTags": tags,
                            "Layers": [layer_name]}])
     files = [("manifest.json", manifest, 0o644), (cfg_name, cfg_bytes, 0o644),
              (layer_name, layer, 0o644)]
