@@ -1,9 +1,10 @@
 # Releases: make release writes dist/ (tarballs, .debs, OCI images, SBOMs,
 # SHA256SUMS) from a clean tree; make release-check builds twice in temporary
-# directories, compares, and tries what it built. See release/README.
+# directories, compares, and tries what it built. See release/README.md.
 #
-# The architectures released: amd64 is ./pidone, the others build/ARCH/pidone
-# from `make CROSS=<triplet>-`.
+# The architectures released (Debian's names): amd64 is ./pidone, the others
+# build/ARCH/pidone from `make CROSS=<triplet>-`. Once every cross build works:
+#   RELEASE_ARCHES ?= amd64 arm64 armhf i386 ppc64el s390x
 RELEASE_ARCHES ?= amd64
 
 .PHONY: release release-deps release-build release-check
