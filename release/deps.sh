@@ -20,7 +20,7 @@ need /usr/bin/dpkg-buildpackage dpkg-dev
 need /usr/bin/dh debhelper
 need /usr/bin/lintian lintian
 need /usr/bin/podman podman
-need /usr/bin/crun crun
+need /usr/sbin/runc runc
 need /bin/busybox busybox-static
 
 # shellcheck disable=SC2086 # one word per package
