@@ -4,7 +4,7 @@
 # at any time, give the same bytes. The native architecture's binary is
 # ./pidone; another's is build/ARCH/pidone, from make CROSS=<triplet>-.
 set -eu
-: "${SOURCE_DATE_EPOCH:?SOURCE_DATE_EPOCH: the last commit's time (make release sets it)}"
+: "${SOURCE_DATE_EPOCH:?SOURCE_DATE_EPOCH: the time of the last commit, set by make release}"
 export SOURCE_DATE_EPOCH TZ=UTC LC_ALL=C.UTF-8
 umask 022
 [ $# -gt 0 ] || { echo "build.sh: no architecture named" >&2; exit 2; }

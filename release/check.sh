@@ -200,6 +200,7 @@ readme_copy_from() {
 pause_reaps() {
 	pm run -d --name pause --cgroup-parent "$CG" --tmpfs /tmp -v "$B:$B:ro" \
 		"localhost/pidone-pause:$version" >/dev/null || return 1
+	# shellcheck disable=SC2016 # expanded by the shell in the container
 	pm exec pause "$B" sh -c 'grep -q "^Uid:[[:space:]]65535[[:space:]]" /proc/1/status &&
 		[ "$(cat /proc/1/comm)" = pause ]' || { echo "PID 1: not /pause as 65535"; return 1; }
 	o=$(pm exec pause "$B" sh -c "$B mkfifo /tmp/f && { $B cat /tmp/f </dev/null >/dev/null 2>&1 & } && echo \$!") ||
