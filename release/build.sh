@@ -85,7 +85,7 @@ for arch; do
 	bin=$(build_binary "$arch")
 	musl=$(dpkg-query -W -f '${Version}' "musl-dev:$arch")
 	tarball "$arch" "$bin"
-	python3 release/sbom.py --version "$version" --epoch "$SOURCE_DATE_EPOCH" \
+	/usr/bin/python3 release/sbom.py --version "$version" --epoch "$SOURCE_DATE_EPOCH" \
 		--arch "$arch" --musl "$musl" --libgcc "$(libgcc "$arch")" "$bin" >"dist/pidone-$version-linux-$arch.spdx.json"
 	mkdir -p "$work/bin/$arch"
 	cp "$bin" "$work/bin/$arch/pidone"
@@ -96,7 +96,7 @@ for arch; do
 		tar -xOf - ./usr/bin/pidone | cmp - "$bin"
 done
 # shellcheck disable=SC2086 # one word per architecture
-python3 release/oci.py --version "$version" --epoch "$SOURCE_DATE_EPOCH" --out dist $images
+/usr/bin/python3 release/oci.py --version "$version" --epoch "$SOURCE_DATE_EPOCH" --out dist $images
 (cd dist && sha256sum -- * >SHA256SUMS)
 echo "release: dist/ for $*:"
 (cd dist && ls -l)

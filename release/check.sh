@@ -85,7 +85,7 @@ tarball_ok() { # ARCH
 			"$name/pidone.1" | cmp - "$T/tar.list"
 }
 sbom_ok() { # ARCH: names pidone VERSION and the musl-dev:ARCH it links
-	python3 - "$D/pidone-$version-linux-$1.spdx.json" "$version" \
+	/usr/bin/python3 - "$D/pidone-$version-linux-$1.spdx.json" "$version" \
 		"$(dpkg-query -W -f '${Version}' "musl-dev:$1")" <<-'EOF'
 		import json, sys
 		doc = json.load(open(sys.argv[1]))
