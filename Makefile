@@ -8,6 +8,8 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 PYTHON ?= /usr/bin/python3
+# The one place the version is kept; pidone --version prints it.
+VERSION := $(shell cat VERSION)
 
 SRCS := init.c options.c signames.c status.c fmt.c text.c log.c signals.c spawn.c tty.c reaper.c drain.c file.c relro.c oom.c confine.c
 PURE := options.c signames.c status.c fmt.c text.c
@@ -17,7 +19,8 @@ WARN := -Wall -Wextra -Werror
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 SMALL := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables
-CFLAGS_ALL := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SMALL) $(CFLAGS)
+DEFS := -D_GNU_SOURCE -DPIDONE_VERSION=\"$(VERSION)\"
+CFLAGS_ALL := -std=gnu11 $(DEFS) $(WARN) $(HARDEN) $(SMALL) $(CFLAGS)
 LDHARDEN := -Wl,-z,relro,-z,now,-z,noexecstack,-z,text,--gc-sections,--build-id=none -s
 
 # Debian's musl-gcc has no static-pie spec, so link with musl's own rcrt1.o.
@@ -47,6 +50,7 @@ LINK = gcc -static-pie $(LDHARDEN) -o $@ $^
 endif
 
 OBJS := $(SRCS:%.c=build/bin/%.o)
+$(OBJS): VERSION
 # Objects of one libc must not be linked with the other's: a stamp per libc.
 STAMP := build/bin/libc-$(LIBC)
 
@@ -126,3 +130,4 @@ clean:
 -include bench/bench.mk
 -include tests/hardening/hardening.mk
 -include tests/e2e/e2e.mk
+-include release/release.mk

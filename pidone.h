@@ -9,7 +9,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PIDONE_VERSION "0.1.0"
+/* The version is the VERSION file, passed in by the Makefile; a compiler
+ * run without it still builds. */
+#ifndef PIDONE_VERSION
+#define PIDONE_VERSION "unknown"
+#endif
 
 /* Kernel signal numbers run 1..64 on every Linux architecture we build for;
  * libc's NSIG differs (musl hides 32..34), so we count our own. */

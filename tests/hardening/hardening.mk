@@ -27,7 +27,7 @@ FUZZ_SECONDS ?= 60
 # look at pidone's exit code or stderr still fails the target; the target
 # prints every report it finds. The command under test inherits these
 # variables; it is not instrumented, so they do nothing to it.
-SAN_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -g -fsanitize=address,undefined \
+SAN_CFLAGS := -std=gnu11 $(DEFS) $(WARN) -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_REPORTS := $(CURDIR)/build/asan/reports
 SAN_ENV := \
@@ -64,7 +64,7 @@ GLIBC_TESTS := "realtime or signal_mask or catchable or libc or lets_through"
 
 build/glibc/pidone: $(SRCS) $(HDRS)
 	@mkdir -p $(@D)
-	gcc -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) -O2 -DPIDONE_TEST_HOOKS -static-pie \
+	gcc -std=gnu11 $(DEFS) $(WARN) $(HARDEN) -O2 -DPIDONE_TEST_HOOKS -static-pie \
 		$(LDHARDEN) -o $@ $(SRCS)
 
 glibc: deps build/glibc/pidone
@@ -78,7 +78,7 @@ glibc: deps build/glibc/pidone
 # handle as it is (a warning at -v), so nothing here works around it.
 build/valgrind/pidone: $(SRCS) $(HDRS)
 	@mkdir -p $(@D)
-	gcc -std=gnu11 -D_GNU_SOURCE -DPIDONE_NO_SECCOMP $(WARN) -O0 -g -fno-pie -no-pie \
+	gcc -std=gnu11 $(DEFS) -DPIDONE_NO_SECCOMP $(WARN) -O0 -g -fno-pie -no-pie \
 		-o $@ $(SRCS)
 
 valgrind: deps build/valgrind/pidone
