@@ -4,7 +4,7 @@
 # figures users feel in one Markdown table, instruction and syscall counts in
 # a second. Needs root; installs nothing (see bench/README.md).
 
-BENCH_HELPERS := icount orphans sigchild sigsend runtime daemons
+BENCH_HELPERS := icount orphans sigchild sigsend runtime daemons pausetime
 BENCH_BINS := $(BENCH_HELPERS:%=build/bench/%)
 BENCH_PY ?= /usr/bin/python3
 

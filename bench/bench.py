@@ -619,6 +619,30 @@ class Bench:
                  f"(median of {len(rounds)} paired runs)", values, cells,
                  target=("≤ best peer", lambda r: self.no_worse(r, spread=iqr)))
         self.notes["direct"] = quartiles([x / 1000 for x in direct])
+        self.pause_walltime()
+
+    def pause_walltime(self):
+        """Pause mode, with the floor: `unshare -fp INIT -P` from the fork
+        until the init is ready for SIGTERM, and until it has exited on the
+        SIGTERM sent then (bench/pausetime.c, interleaved round by round)."""
+        inits = self.pause_inits()
+        argv = [self.helper("pausetime"), str(self.a["runtime_rounds"])]
+        for i, (_, a) in enumerate(inits):
+            argv += ([] if i == 0 else ["::"]) + a
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=600).stdout
+        rounds = [list(map(int, l.split())) for l in out.splitlines() if l.strip()]
+        rounds = [r for r in rounds if all(x > 0 for x in r)]
+        for j, what in ((0, "start until ready for SIGTERM"),
+                        (1, "start until stopped by SIGTERM")):
+            values, cells, iqr = {}, {}, {}
+            for i, (name, _) in enumerate(inits):
+                q = quartiles([r[2 * i + j] / 1000 for r in rounds])
+                values[name] = q[1]
+                iqr[name] = (q[0], q[2])
+                cells[name] = f"{q[1]:.0f} (IQR {q[0]:.0f}–{q[2]:.0f})"
+            self.row(f"pause mode (-P): wall µs from {what}, `unshare -fp` included "
+                     f"(median of {len(rounds)} rounds)", values, cells,
+                     target=("≤ best peer", lambda r, iqr=iqr: self.no_worse(r, spread=iqr)))
 
     # -- reaping --
     def reaping(self):
