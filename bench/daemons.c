@@ -1,7 +1,7 @@
 /* daemons: a command that leaves daemonized helpers behind, for the
  * `docker stop` benchmark.
  *
- *   daemons K DIR READY_FD RECORDS
+ *   daemons K DIR READY_FD RECORDS [stuck]
  *
  * Starts K helpers the way daemon(3) does: fork, the middle calls setsid()
  * and forks again, then exits, so each helper is an orphan the init adopts,
@@ -12,7 +12,8 @@
  * to DIR/helper.i.done as the marker that the data is complete. Each helper
  * writes 'h' on READY_FD once its handler is set; the command writes 'c' after
  * the last, then waits for a signal with the dispositions it inherited (the
- * init's SIGTERM kills it, as it would most programs). */
+ * init's SIGTERM kills it, as it would most programs). "stuck": the helpers
+ * ignore SIGTERM and write nothing; only SIGKILL ends them. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -58,13 +59,13 @@ static int flush(const char *dir, int i, int records)
 	return 0;
 }
 
-static void helper(const char *dir, int i, int ready, int records)
+static void helper(const char *dir, int i, int ready, int records, int stuck)
 {
 	struct sigaction sa;
 	sigset_t none, term;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_term;
+	sa.sa_handler = stuck ? SIG_IGN : on_term;
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
@@ -82,10 +83,10 @@ static void helper(const char *dir, int i, int ready, int records)
 
 int main(int argc, char **argv)
 {
-	int k, ready, records;
+	int k, ready, records, stuck = argc == 6 && !strcmp(argv[5], "stuck");
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: daemons K DIR READY_FD RECORDS\n");
+	if (argc != 5 && !stuck) {
+		fprintf(stderr, "usage: daemons K DIR READY_FD RECORDS [stuck]\n");
 		return 2;
 	}
 	k = atoi(argv[1]);
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
 			if (q < 0)
 				_exit(1);
 			if (q == 0)
-				helper(argv[2], i, ready, records);
+				helper(argv[2], i, ready, records, stuck);
 			_exit(0);
 		}
 		if (waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st))
