@@ -1,8 +1,12 @@
 #!/usr/bin/python3
 """pidone's benchmark: pidone against tini, tini-static, dumb-init and
-catatonit, measured in one run, printed as one Markdown table.
+catatonit, with a minimal pause program built here (refpause) as the floor,
+measured in one run, printed as two Markdown tables: the figures a user feels
+(stop time and data kept under `docker stop`, size, idle memory, wake-ups,
+start-up, orphans, signals) with pidone's targets, then instruction and
+system-call counts for information.
 
-    bench.py [--quick] [--pidone PATH] [--helpers DIR]
+    bench.py [--quick] [--pidone PATH] [--helpers DIR] [--only STEP]...
 
 Needs root (pid namespaces, a pids cgroup, ptrace). Installs nothing: a
 missing peer or tool skips its column or rows with a message on stderr.
@@ -1205,64 +1209,63 @@ Footnotes (how each row is measured; details in bench/README.md):
 - Every init runs as PID 1 of its own pid namespace (`unshare -fp`), in the same run. \
 "best peer ÷ pidone" divides the best peer's figure by pidone's for lower-is-better rows \
 (pidone's by the best peer's for the higher-is-better rows), so > 1 means pidone is \
-better and < 1 means a peer is. The Kubernetes pause binary has no column: its source is \
-not in this repository and it is not packaged; `catatonit -P` is the pause-mode peer.
+better and < 1 means a peer is; the floor is not a peer. "target for pidone": the goals \
+of issue 16, all about what a user feels; instruction and system-call counts are in the \
+second table, for information, with no ratio and no target. The Kubernetes pause binary \
+has no column: it is not packaged; refpause is the floor of a pause program.
+- refpause (floor): bench/refpause.c, built here static with musl: sigaction for SIGINT \
+and SIGTERM (exit), a SIGCHLD handler that reaps, pause(). It runs no command, so it has \
+a cell only in the rows a pause program can be measured in; in the idle rows with a \
+command its cell is its own idle figure (no child).
+- docker stop: the command (bench/daemons.c) daemonizes 3 helpers (fork, setsid, fork: \
+orphans of PID 1, each in a session of its own) under `unshare -fp --mount-proc INIT`; \
+each, on SIGTERM, writes 100 records (1 ms of work each, about 100 ms), fsyncs and \
+writes a marker. Once all are ready and the init sleeps, SIGTERM to the init as docker \
+stop sends it, SIGKILL 10 s later if it is still there (docker's default). Time: from \
+the SIGTERM until unshare has the init's status (the init's exit waits for every other \
+process of its namespace, so the namespace is empty). Data kept: markers and records \
+found afterwards. The SIGTERM kills the command; pidone then drains (SIGTERM to the \
+rest, grace, SIGKILL), the peers exit and the kernel SIGKILLs the helpers. The time \
+row has no ratio: read it with the data row. "ignores SIGTERM": one helper with \
+SIGTERM ignored; pidone's default grace (5 s) then its SIGKILL end it.
 - size: file size; static = no ELF interpreter. The ratio is against the static peers \
 only (a dynamic binary's size leaves out the libc it maps).
-- RSS / Private_Dirty: /proc/PID/smaps_rollup of the init while its child sleeps \
-(`INIT -- sleep`), or with no child in pause mode; median and range over several starts, \
-since ASLR decides how many stack pages (one to three) the same binary touches. Dynamic \
-peers' RSS counts shared libc pages.
+- PSS / Private_Dirty (RSS in the second table): /proc/PID/smaps_rollup of the init while \
+its child sleeps (`INIT -- sleep`), or with no child in pause mode; one init running at a \
+time (PSS shares a binary's pages among its running copies); median and range over \
+several starts, since ASLR decides how many stack pages (one to three) the same binary \
+touches. Dynamic peers' PSS counts their share of libc's pages. The target is judged on \
+every start, then on the median.
 - wake-ups: voluntary + involuntary context switches of the init over the window, all \
 inits idle at the same time.
-- instructions: user-space instructions counted by single-stepping the init with ptrace \
-(bench/icount.c, pinned to one CPU), from the first instruction after its execve, plus its \
-forked child's until that child's execve (shown as "init + child"). One run per init with \
-`sigchild work` as the command: the counts are read when the init first sleeps (start-up), \
-after N orphans (reaping) and after N signals (forwarding); the per-item figures are the \
-differences divided by N, with no start-up or exit in them. Dynamic peers include the \
-dynamic loader. The whole-run row (full run only) counts `INIT -- /bin/true` from start to \
-exit. Under callgrind pidone runs with PIDONE_CONFINE=0 (valgrind's own system calls would \
-meet its seccomp filter) and without a handler for SIGRTMAX, which valgrind keeps; the row \
-cross-checks icount: they agree to within a few per cent on the peers (valgrind's emulated \
-CPU makes glibc pick other string functions).
-- until the child is exec'd (the issue's measure of start-up): what runs before the \
-command can start, the init's instructions or calls from its execve up to and including its \
-first fork/clone, plus the child's before its execve. pidone forks first and installs its \
-signal handlers and confinement after (signals stay blocked, so none is lost); the peers set \
-up first. The rows "until the init first sleeps" count everything.
-- start-up syscalls: `strace -f` of `unshare -fp INIT -- /bin/true`: the init's calls after \
-its own execve up to (not including) the first call it sleeps in (wait4, rt_sigtimedwait, a \
-read of its signalfd...), plus the forked child's calls before its execve. The whole-run row \
-counts all the init's calls to its exit_group.
 - wall: `runtime` runs `unshare -fp /bin/true` and `unshare -fp INIT -- /bin/true` back to \
 back each round (order rotating); the cell is the median and IQR over rounds of the \
-difference from the direct run in the same round.
-- reaping, one at a time: the orphan maker (vfork a middle, which forks a grandchild and \
-exits; the grandchild exits at once) makes the next orphan only when the last is reaped and \
-the init sleeps again in its wait call, so every orphan costs one wake-up. syscalls: \
-`strace -p` on the init, (count with N orphans − count with 0) / N; instructions: icount, \
-same difference. "as fast as they come": orphans made back to back while strace slows the \
-init, so peers that reap in a loop reap several per wake-up.
-- peak unreaped: the pids cgroup (v1) `pids.peak` of a cgroup made for the run, minus the 4 \
-processes that are not orphans (unshare, the init, the maker, one middle): the most orphans \
-dead-but-unreaped (or just exiting) at once. "reaped": the maker checks every orphan is gone \
-(kill(pid, 0) fails) within 120 s.
-- forwarding: the child acks each SIGUSR1 through a pipe before the next is sent. syscalls: \
-`strace -p` on the idle init, (count with N − count with 0) / N; instructions: icount, same \
-difference. pidone forwards from a signal handler while it sleeps in wait4(-1) with \
-SA_RESTART: per signal the kernel sees kill, rt_sigreturn, and wait4 entered again (the \
-handler returns to the wait4 instruction). strace prints the first two and almost never a \
-line for the restarted wait4, so the row counts one wait4 per rt_sigreturn and shows what \
-strace printed beside it. Peers that sleep in sigtimedwait or read(signalfd) take the \
-signal as the result of that call: the call, kill, and (tini) one waitpid check.
+difference from the direct run in the same round. Pause mode: bench/pausetime.c runs \
+`unshare -fp INIT -P` (refpause: no -P) round-robin, polls /proc until the init runs its \
+binary and catches or blocks SIGTERM (ready), sends SIGTERM and waits for unshare \
+(stopped); both from the fork, unshare included. "≤ best peer" counts as level when \
+pidone's median is higher but the spreads overlap.
+- N orphans as fast as possible: the orphan maker (vfork a middle, which forks a \
+grandchild and exits; the grandchild exits at once) as the command, round-robin over \
+the inits; the time is the maker's, from the first orphan until it sees the last gone \
+(kill(pid, 0) fails; bounded at 120 s). The floor's maker joins its namespace with \
+nsenter. Peak unreaped: the pids cgroup (v1) `pids.peak` of a cgroup made for the run, \
+minus the processes that are not orphans (unshare, the init, the maker, one middle; and \
+nsenter for the floor): the most orphans dead-but-unreaped (or just exiting) at once.
 - latency: every init and a direct child (no init) all pinned to CPU 0 with the sender, \
 SIGUSR1 sent round-robin (start rotating each round), time from kill() to reading the \
 child's ack byte; "+" is the median minus the direct median.
 - real-time burst: SIGRTMIN+1 sent with sigqueue as fast as possible (EAGAIN retried), then \
 SIGRTMIN+2 as an end marker; "in order" = every SIGRTMIN+1 reached the child before the \
 marker did (same-numbered real-time signals cannot be told apart after a kill(), so this is \
-the order that can be checked).\
+the order that can be checked).
+- second table, instructions: user-space instructions counted by single-stepping the init \
+with ptrace (bench/icount.c), from the first after its execve, plus its forked child's \
+until that child's execve ("init + child"); per orphan and per signal: differences of \
+live counts divided by N. callgrind cross-checks (pidone with PIDONE_CONFINE=0). \
+Syscalls: `strace -f` of start-up, `strace -p` on the idle init for N orphans or N \
+signals minus none, over N; pidone's forwarding counts the wait4 SA_RESTART re-enters \
+after each rt_sigreturn, which strace rarely prints.\
 """
 
 
