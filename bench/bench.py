@@ -1249,7 +1249,7 @@ inits idle at the same time.
 back each round (order rotating); the cell is the median and IQR over rounds of the \
 difference from the direct run in the same round. Pause mode: bench/pausetime.c runs \
 `unshare -fp INIT -P` (refpause: no -P) round-robin, polls /proc until the init runs its \
-binary and catches or blocks SIGTERM (ready), sends SIGTERM and waits for unshare \
+binary and catches, blocks or sigtimedwaits SIGTERM (ready), sends SIGTERM and waits for unshare \
 (stopped); both from the fork, unshare included. "≤ best peer" counts as level when \
 pidone's median is higher but the spreads overlap.
 - N orphans as fast as possible: the orphan maker (vfork a middle, which forks a \

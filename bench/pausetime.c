@@ -5,8 +5,8 @@
  * Each round runs every init once as `unshare -fp INIT ARGS` (the starting
  * init rotates every round) and prints one line with two numbers per init,
  * in the order given: nanoseconds from the fork until the init is ready
- * (it has exec'd INIT and catches or blocks SIGTERM, so a SIGTERM now is not
- * lost), and from the fork until unshare has returned after the SIGTERM we
+ * (it has exec'd INIT and catches or blocks SIGTERM, or sleeps in
+ * rt_sigtimedwait, so a SIGTERM now is not lost), and from the fork until unshare has returned after the SIGTERM we
  * then send (its init exited and its namespace is empty). -1 -1: it failed.
  * Readiness is polled in /proc without sleeping. Every wait is bounded (5 s
  * per run, then SIGKILL to that init). */
@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,7 +48,26 @@ static pid_t child_of(pid_t pid)
 	return c;
 }
 
-/* pid runs exe and has SIGTERM caught or blocked. */
+/* pid sleeps in rt_sigtimedwait: while it does, the kernel shows the
+ * signals it waits for as unblocked, though none of them is lost. */
+static int in_sigtimedwait(pid_t pid)
+{
+	char path[64];
+	long nr = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/syscall", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld", &nr) != 1)
+		nr = -1;
+	fclose(f);
+	return nr == SYS_rt_sigtimedwait;
+}
+
+/* pid runs exe and has SIGTERM caught or blocked (or waits for signals in
+ * rt_sigtimedwait, as tini and some pidone builds do). */
 static int ready(pid_t pid, const char *exe)
 {
 	char path[64], buf[4096], link[PATH_MAX];
@@ -78,7 +98,7 @@ static int ready(pid_t pid, const char *exe)
 	p = strstr(buf, "\nSigCgt:");
 	if (p)
 		cgt = strtoull(p + 8, NULL, 16);
-	return ((blk | cgt) & term) != 0;
+	return ((blk | cgt) & term) != 0 || in_sigtimedwait(pid);
 }
 
 static void one(char **argv, const char *exe, int null, long long *rdy, long long *all)
