@@ -49,7 +49,7 @@ import cri_pb2_grpc  # noqa: E402
 PIDONE = A.mode == "pidone"
 LABEL = "cri" if PIDONE else "cri (control)"
 CALL = 30          # seconds: the limit of every CRI call
-STOP_TIMEOUT = 10  # StopContainer's timeout, as kubelet's default grace
+STOP_TIMEOUT = 10  # StopContainer's timeout: kubelet passes the pod's grace period
 
 channel = grpc.insecure_channel("unix://" + A.socket)
 runtime = cri_pb2_grpc.RuntimeServiceStub(channel)
