@@ -241,6 +241,9 @@ def confined(pid):
 def sandbox_is_pid1_of_pod(pod):
     """Scenario 3: the sandbox's process, seen from here."""
     pid = sandbox_pid(pod)
+    # RunPodSandbox may return while the process is still runc's init, a
+    # moment before it execs the image's entrypoint.
+    wait_for("exec", 5, lambda: None if proc_status(pid)["Name"].startswith("runc") else pid)
     st = proc_status(pid)
     try:
         with open(f"/proc/{pid}/exe", "rb") as f:
