@@ -6,7 +6,7 @@
 #
 # For each of two sandbox images, pidone's pause image and a control whose
 # sandbox is busybox sleep, the group
-# - builds the images offline from the binary under test (umoci, skopeo);
+# - builds the images offline from the binary under test (umoci);
 # - starts a private containerd: its own root, state, sockets and config
 #   under $T/cri/MODE, in its own mount, network and pid namespaces (a
 #   private tmpfs /run for the shim sockets, which containerd 1.6 always
@@ -32,20 +32,21 @@ cri_ms() { echo $((($(date +%s%N) - $1) / 1000000)); }
 # cri_layer TAR DIR: a layer archive of DIR's contents, owned by root.
 cri_layer() { tar -C "$2" --owner=0 --group=0 --numeric-owner -cf "$1" .; }
 
-# cri_image NAME REF LAYER... -- CONFIG_ARGS...: an OCI image built with
-# umoci from LAYER tars, saved by skopeo as $T/cri/img/NAME.tar, a
-# docker-archive that `ctr import` names REF.
+# cri_image NAME LAYER... -- CONFIG_ARGS...: an OCI image layout built with
+# umoci from LAYER tars, tagged $RUN, tarred as $T/cri/img/NAME.tar for
+# `ctr import --base-name localhost/pidone-e2e/NAME` (= $CRI_NAME). Not
+# skopeo: it writes its blob-info cache into the host's /var/lib/containers.
 cri_image() {
-	local name=$1 ref=$2 oci=$T/cri/img/oci layers=()
-	shift 2
-	while [ "$1" != -- ]; do layers+=("$1"); shift; done
+	local name=$1 oci=$T/cri/img/$1 l layers=()
 	shift
-	umoci new --image "$oci:$name" || return 1
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do layers+=("$1") && shift; done
+	shift
+	umoci init --layout "$oci" && umoci new --image "$oci:$RUN" || return 1
 	for l in "${layers[@]}"; do
-		umoci raw add-layer --no-history --image "$oci:$name" "$l" || return 1
+		umoci raw add-layer --no-history --image "$oci:$RUN" "$l" || return 1
 	done
-	umoci config --no-history --image "$oci:$name" "$@" &&
-		skopeo copy -q "oci:$oci:$name" "docker-archive:$T/cri/img/$name.tar:$ref"
+	umoci config --no-history --image "$oci:$RUN" "$@" &&
+		tar -C "$oci" -cf "$T/cri/img/$name.tar" .
 }
 
 # The three images: pause (only /pause, which is pidone), app (run.sh's
@@ -53,17 +54,16 @@ cri_image() {
 # zombies; ENTRYPOINT pidone --) and sleep (the control sandbox).
 cri_images() {
 	local d=$T/cri/img
-	mkdir -p "$d/pause" "$d/extra/bin"
-	cp "$PIDONE" "$d/pause/pause"
-	cp "$CRI_HERE/daemon" "$CRI_HERE/zombies" "$d/extra/bin/"
-	cri_layer "$d/pause.layer" "$d/pause" && cri_layer "$d/extra.layer" "$d/extra" &&
-		umoci init --layout "$d/oci" &&
-		cri_image pause "$CRI_PAUSE" "$d/pause.layer" -- \
+	mkdir -p "$d/pause.root" "$d/extra.root/bin"
+	cp "$PIDONE" "$d/pause.root/pause"
+	cp "$CRI_HERE/daemon" "$CRI_HERE/zombies" "$d/extra.root/bin/"
+	cri_layer "$d/pause.layer" "$d/pause.root" && cri_layer "$d/extra.layer" "$d/extra.root" &&
+		cri_image pause "$d/pause.layer" -- \
 			--config.user 65535:65535 --config.entrypoint /pause &&
-		cri_image app "$CRI_APP" "$T/full.tar" "$d/extra.layer" -- \
+		cri_image app "$T/full.tar" "$d/extra.layer" -- \
 			--config.env PATH=/sbin:/bin \
 			--config.entrypoint /sbin/pidone --config.entrypoint=-- &&
-		cri_image sleep "$CRI_SLEEP" "$T/base.tar" "$d/extra.layer" -- \
+		cri_image sleep "$T/base.tar" "$d/extra.layer" -- \
 			--config.user 65535:65535 --config.env PATH=/sbin:/bin \
 			--config.entrypoint /bin/sleep --config.entrypoint 86400
 }
@@ -163,11 +163,12 @@ cri_stop() {
 	unset "NSPID[cri-$1]"
 }
 
-cri_import() { # MODE ARCHIVE...
+cri_import() { # MODE NAME...: localhost/pidone-e2e/NAME:$RUN
 	local sock=$T/cri/$1/containerd.sock a
 	shift
 	for a in "$@"; do
-		timeout 60 ctr --address "$sock" -n k8s.io images import "$T/cri/img/$a.tar" \
+		timeout 60 ctr --address "$sock" -n k8s.io images import \
+			--base-name "localhost/pidone-e2e/$a" "$T/cri/img/$a.tar" \
 			>>"$T/cri/import.out" 2>&1 || return 1
 	done
 }
@@ -221,7 +222,7 @@ cri_group() {
 	t0=$(date +%s%N)
 	mkdir -p "$T/cri/gen"
 	if ! cri_images >"$T/cri/images.out" 2>&1; then
-		not_ok "cri: build the images (umoci, skopeo)" "$(tail -n 2 "$T/cri/images.out" | tr '\n' '|')"
+		not_ok "cri: build the images (umoci)" "$(tail -n 2 "$T/cri/images.out" | tr '\n' '|')"
 		return
 	fi
 	if ! "$CRI_PY" -m grpc_tools.protoc -I"$CRI_HERE" --python_out="$T/cri/gen" \
