@@ -118,12 +118,12 @@ cri_config() { # DIR SANDBOX_IMAGE
 # containerd is not up (its socket answering) within 30 s.
 cri_start() {
 	local mode=$1 d=$T/cri/$1 up pid="" i
-	mkdir -p "$d/cni/bin" "$d/cni/conf.d" "$d/logs"
+	mkdir -p "$d/cni/bin" "$d/cni/conf.d" "$d/logs" "$d/tmp"
 	cri_config "$d" "$2" >"$d/config.toml"
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	timeout -k 5 300 unshare --mount --net --pid --fork --kill-child --mount-proc \
 		--propagation private "$PIDONE" -- sh -c 'mount -t tmpfs -o mode=0755,size=65536k cri-run /run &&
-			ip link set lo up && exec containerd --config "$1"' sh "$d/config.toml" \
+			ip link set lo up && export TMPDIR="$2" && exec containerd --config "$1"' sh "$d/config.toml" "$d/tmp" \
 		>"$d/containerd.log" 2>&1 &
 	up=$!
 	JOB["cri-$mode"]=$up
