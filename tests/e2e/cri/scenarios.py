@@ -57,6 +57,7 @@ images = cri_pb2_grpc.ImageServiceStub(channel)
 
 # ---- reporting ------------------------------------------------------------
 
+
 def say(line):
     print(line, flush=True)
 
@@ -99,10 +100,11 @@ class Scenario:
         say(f"# {LABEL}: {self.title}: {ms:.0f} ms")
         return not isinstance(err, (KeyboardInterrupt, SystemExit))
 
+
 # ---- the CRI, as kubelet calls it ------------------------------------------------
 
 
-def wait_for(what, seconds, poll):
+def wait_for(seconds, poll):
     """Bounded poll: poll() returns a value or None."""
     deadline = time.monotonic() + seconds
     while True:
@@ -117,7 +119,7 @@ def image_known(ref):
         img = images.ImageStatus(pb.ImageStatusRequest(image=pb.ImageSpec(image=ref)),
                                  timeout=CALL).image
         return img if img.id else None
-    return wait_for(ref, 10, poll)
+    return wait_for(10, poll)
 
 
 def namespaces(pid):
@@ -163,7 +165,7 @@ def exited(cid, seconds):
     def poll():
         st = status(cid)
         return st if st.state == pb.CONTAINER_EXITED else None
-    return wait_for(cid, seconds, poll)
+    return wait_for(seconds, poll)
 
 
 def exec_sync(cid, *cmd, seconds=20):
@@ -183,7 +185,7 @@ def log(name):
 
 
 def log_has(name, regex, seconds=0):
-    got = wait_for(name, seconds, lambda: next(
+    got = wait_for(seconds, lambda: next(
         (line for line in log(name) if re.search(regex, line)), None))
     return None if got is not None else f"no line /{regex}/ in {name}'s log: {'|'.join(log(name)[-3:])}"
 
@@ -220,6 +222,7 @@ def processes():
             continue
         yield int(p), state, cmd
 
+
 # ---- the scenarios -----------------------------------------------------------------
 
 
@@ -234,7 +237,7 @@ def confined(pid):
         held = {k: st[k] for k in ("CapInh", "CapPrm", "CapEff", "CapAmb") if int(st[k], 16)}
         got = (st["Seccomp"], st["NoNewPrivs"], held)
         return got if got == want else None
-    wait_for("confined", 2, poll)
+    wait_for(2, poll)
     return expect(want, got, "Seccomp, NoNewPrivs, capabilities held")
 
 
@@ -243,7 +246,7 @@ def sandbox_is_pid1_of_pod(pod):
     pid = sandbox_pid(pod)
     # RunPodSandbox may return while the process is still runc's init, a
     # moment before it execs the image's entrypoint.
-    wait_for("exec", 5, lambda: None if proc_status(pid)["Name"].startswith("runc") else pid)
+    wait_for(5, lambda: None if proc_status(pid)["Name"].startswith("runc") else pid)
     st = proc_status(pid)
     try:
         with open(f"/proc/{pid}/exe", "rb") as f:
@@ -342,7 +345,7 @@ def version():
         except grpc.RpcError as e:
             version.error = e
             return None
-    v = wait_for("Version", 20, poll)
+    v = wait_for(20, poll)
     if v is None:
         raise version.error
     return v
