@@ -230,7 +230,9 @@ cri_group() {
 		not_ok "cri: compile cri.proto" "$(tail -n 2 "$T/cri/protoc.out" | tr '\n' '|')"
 		return
 	fi
-	echo "# cri: images and client built in $(cri_ms "$t0") ms"
+	echo "# cri: images and client built in $(cri_ms "$t0") ms; $(containerd --version | cut -d' ' -f3),"\
+		"$(runc --version | head -n 1), $(umoci --version),"\
+		"grpcio $("$CRI_PY" -c 'import grpc; print(grpc.__version__)' 2>&1)"
 	cri_run pidone "$CRI_PAUSE"
 	cri_run control "$CRI_SLEEP"
 	echo "# cri: $(cri_ms "$t0") ms in all"
