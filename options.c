@@ -8,12 +8,15 @@ const char usage_line[] =
 	"usage: pidone [options] [--] command [args...]  |  pidone -P\n";
 
 const char help_text[] =
-	"pidone " PIDONE_VERSION ": PID 1 for containers. Runs the command, forwards every\n"
-	"signal to its process group, reaps every zombie, stops the rest gracefully\n"
-	"when it exits, and exits with its status (128+N if killed by signal N).\n"
+	"pidone " PIDONE_VERSION ": PID 1 for containers. Runs the command, forwards the\n"
+	"stop signals to its process group and every other signal to it alone, reaps\n"
+	"every zombie, stops the rest gracefully when it exits, and exits with its\n"
+	"status (128+N if killed by signal N).\n"
 	"\n"
-	" -c, --single-child      signal the command only, not its group\n"
-	" -g, --process-group     signal the command's group (default)\n"
+	" -c, --single-child      every signal to the command alone (in pidone's group)\n"
+	" -g, --process-group     every signal to the command's process group\n"
+	"     --group-signals L   signals (e.g. HUP,USR1) to send to the group too\n"
+	"     --child-signals L   signals to send to the command alone\n"
 	" -r, --rewrite S:R       forward signal S as R; R=0 drops S\n"
 	" -e, --remap-exit CODE   exit 0 when the command exits CODE\n"
 	" -p, --pdeath-signal SIG get SIG when pidone's parent dies\n"
@@ -29,6 +32,7 @@ const char help_text[] =
 	" -s, --subreaper         accepted (always one when not PID 1)\n"
 	" -V, --version; -l, -L, --license; -h, --help\n"
 	"\n"
+	"Stop signals: SIGTERM, SIGINT, SIGQUIT, SIGCONT and the drain signal.\n"
 	"Each option has a PIDONE_ variable (PIDONE_GRACE=3, PIDONE_SINGLE_CHILD=1,\n"
 	"PIDONE_REMAP_EXIT=143,130 ...); options win. Also read: TINI_SUBREAPER,\n"
 	"TINI_VERBOSITY, TINI_KILL_PROCESS_GROUP, DUMB_INIT_SETSID. Exit: the command's;\n"
@@ -61,6 +65,7 @@ enum id {
 	O_HELP, O_VERSION, O_LICENSE, O_VERBOSE, O_QUIET, O_WARN_REAP,
 	O_SINGLE, O_GROUP, O_REWRITE, O_REMAP, O_PDEATH, O_SUBREAPER, O_PAUSE,
 	O_GRACE, O_DRAIN_SIGNAL, O_NO_DRAIN, O_LOG_FORMAT, O_NO_CONFINE,
+	O_GROUP_SIGNALS, O_CHILD_SIGNALS,
 };
 
 enum kind { FLAG, ARG };
@@ -81,7 +86,7 @@ static const struct option {
 	{ 'q', "quiet", "PIDONE_QUIET", FLAG, O_QUIET },
 	{ 'w', "warn-reap", "PIDONE_WARN_REAP", FLAG, O_WARN_REAP },
 	{ 'c', "single-child", "PIDONE_SINGLE_CHILD", FLAG, O_SINGLE },
-	{ 'g', "process-group", "", FLAG, O_GROUP },
+	{ 'g', "process-group", "PIDONE_PROCESS_GROUP", FLAG, O_GROUP },
 	{ 'r', "rewrite", "PIDONE_REWRITE", ARG, O_REWRITE },
 	{ 'e', "remap-exit", "PIDONE_REMAP_EXIT", ARG, O_REMAP },
 	{ 'p', "pdeath-signal", "PIDONE_PDEATH_SIGNAL", ARG, O_PDEATH },
@@ -92,6 +97,8 @@ static const struct option {
 	{ 0, "no-drain", "", FLAG, O_NO_DRAIN },
 	{ 0, "log-format", "PIDONE_LOG_FORMAT", ARG, O_LOG_FORMAT },
 	{ 0, "no-confine", "", FLAG, O_NO_CONFINE },
+	{ 0, "group-signals", "PIDONE_GROUP_SIGNALS", ARG, O_GROUP_SIGNALS },
+	{ 0, "child-signals", "PIDONE_CHILD_SIGNALS", ARG, O_CHILD_SIGNALS },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -103,6 +110,10 @@ struct parser {
 	size_t errlen;
 	char name[48];
 	bool group_given, single_given;
+	/* Signals moved by --group-signals and --child-signals; the last move
+	 * of a signal wins. group_list names where the last group move came from. */
+	uint64_t to_group, to_child;
+	char group_list[24];
 };
 
 static int fail(struct parser *p, const char *format, ...)
@@ -200,6 +211,58 @@ static int apply_remap(struct parser *p, const char *text)
 	return 0;
 }
 
+/* Note where the routing came from ("-g", "PIDONE_CHILD_SIGNALS"), once each. */
+static void route_from(struct parser *p)
+{
+	char *from = p->cfg->route_from;
+	size_t n = strlen(p->name);
+
+	for (const char *at = from; *at;) {
+		const char *end = strchrnul(at, ',');
+
+		if ((size_t)(end - at) == n && strncmp(at, p->name, n) == 0)
+			return;
+		at = *end ? end + 2 : end;
+	}
+	n = strlen(from);
+	fmt(from + n, sizeof p->cfg->route_from - n, "%s%s", n ? ", " : "", p->name);
+}
+
+/* One signal of --group-signals (to the group) or --child-signals: a name
+ * or a number; the last move of a signal wins. */
+static int move_signal(struct parser *p, const char *text, bool group)
+{
+	int sig = signal_parse(text);
+	uint64_t bit;
+
+	if (!text[0])
+		return fail(p, "an empty item: want signals separated by commas (e.g. HUP,USR1)");
+	if (sig < 1 || sig > MAXSIG)
+		return fail(p, "'%s' is not a signal", text);
+	if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD)
+		return fail(p, "'%s': pidone never forwards signal %d", text, sig);
+	bit = SIGBIT(sig);
+	if (group) {
+		p->to_group |= bit;
+		p->to_child &= ~bit;
+		fmt(p->group_list, sizeof p->group_list, "%s", p->name);
+	} else {
+		p->to_child |= bit;
+		p->to_group &= ~bit;
+	}
+	return 0;
+}
+
+static int apply_group_signal(struct parser *p, const char *text)
+{
+	return move_signal(p, text, true);
+}
+
+static int apply_child_signal(struct parser *p, const char *text)
+{
+	return move_signal(p, text, false);
+}
+
 /* Comma-separated lists in the environment: PIDONE_REMAP_EXIT=143,130. */
 static int apply_list(struct parser *p, const char *text,
 		      int (*one)(struct parser *, const char *))
@@ -273,12 +336,22 @@ static int apply(struct parser *p, const struct option *o, const char *val,
 		break;
 	case O_SINGLE:
 		cfg->single_child = on;
-		p->single_given = !from_env;
+		cfg->group_all = cfg->group_all && !on;
+		p->single_given = p->single_given || on;
+		route_from(p);
 		break;
 	case O_GROUP:
-		cfg->single_child = false;
-		p->group_given = true;
+		cfg->group_all = on;
+		cfg->single_child = cfg->single_child && !on;
+		p->group_given = p->group_given || on;
+		route_from(p);
 		break;
+	case O_GROUP_SIGNALS:
+		route_from(p);
+		return apply_list(p, val, apply_group_signal);
+	case O_CHILD_SIGNALS:
+		route_from(p);
+		return apply_list(p, val, apply_child_signal);
 	case O_REWRITE:
 		return from_env ? apply_list(p, val, apply_rewrite)
 				: apply_rewrite(p, val);
@@ -376,11 +449,17 @@ static int parse_env(struct parser *p, char **envp)
 	struct config *cfg = p->cfg;
 	const char *v;
 
-	if (env_get(envp, "TINI_KILL_PROCESS_GROUP"))
+	if (env_get(envp, "TINI_KILL_PROCESS_GROUP")) {
 		cfg->single_child = false;
+		cfg->group_all = true;
+		fmt(cfg->route_from, sizeof cfg->route_from, "TINI_KILL_PROCESS_GROUP");
+	}
 	v = env_get(envp, "DUMB_INIT_SETSID");
-	if (v && strcmp(v, "0") == 0)
+	if (v && strcmp(v, "0") == 0) {
 		cfg->single_child = true;
+		cfg->group_all = false;
+		fmt(cfg->route_from, sizeof cfg->route_from, "DUMB_INIT_SETSID");
+	}
 	v = env_get(envp, "TINI_VERBOSITY");
 	if (v) {
 		long n = parse_whole(v, 9);
@@ -402,6 +481,28 @@ static int parse_env(struct parser *p, char **envp)
 		if (apply(p, o, v, true) != 0)
 			return -1;
 	}
+	p->name[0] = '\0';
+	if (p->group_given && p->single_given)
+		return fail(p, "PIDONE_SINGLE_CHILD and PIDONE_PROCESS_GROUP contradict each other");
+	p->group_given = p->single_given = false; /* the command line may choose again */
+	return 0;
+}
+
+/* Where each signal goes: the base (-c none to the group, -g all, otherwise
+ * the stop signals and the drain signal), then the signals moved. */
+static int route(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	uint64_t base = GROUP_SIGNALS_DEFAULT | SIGBIT(cfg->drain_signal);
+
+	if (cfg->single_child && p->to_group)
+		return fail(p, "%s: with -c the command shares pidone's process group, so "
+			       "there is no group of its own to send signals to", p->group_list);
+	if (cfg->single_child)
+		base = 0;
+	else if (cfg->group_all)
+		base = UINT64_MAX;
+	cfg->group_signals = (base | p->to_group) & ~p->to_child;
 	return 0;
 }
 
@@ -509,6 +610,8 @@ int config_parse(struct config *cfg, int argc, char **argv, char **envp,
 	p.name[0] = '\0';
 	if (p.group_given && p.single_given)
 		return fail(&p, "options -c and -g contradict each other");
+	if (route(&p) != 0)
+		return -1;
 	if (cfg->action == ACT_PAUSE) {
 		if (i < argc)
 			return fail(&p, "pause mode (-P) runs no command, but got '%s'", argv[i]);

@@ -41,6 +41,7 @@ struct config {
 	int verbosity;             /* 0 errors, 1 lifecycle, 2 every reap */
 	bool warn_reap;            /* -w: name every reaped orphan */
 	bool single_child;         /* -c: signal the child, not its group */
+	bool group_all;            /* -g: every signal to the command's group */
 	bool drain;                /* stop the rest gracefully at exit */
 	bool confine;              /* drop privileges once the command runs */
 	bool quiet;                /* -q: no exit report */
@@ -50,7 +51,18 @@ struct config {
 	unsigned grace_ms;
 	unsigned char rewrite[MAXSIG + 1]; /* what to forward for each signal; 0 drops */
 	uint64_t remap_exit[4];    /* -e: child exit codes reported as 0 */
+	/* Which signals, as forwarded (after -r), go to the command's process
+	 * group; the rest go to the command alone. Bit sig-1 for signal sig. */
+	uint64_t group_signals;
+	char route_from[64];       /* what set the routing, for messages; "" default */
 };
+
+/* The signals that ask a program to stop, and SIGCONT, which must wake
+ * every process a job-control stop stopped: by default the only ones that
+ * go to the command's whole process group. */
+#define SIGBIT(sig) (UINT64_C(1) << ((sig) - 1))
+#define GROUP_SIGNALS_DEFAULT \
+	(SIGBIT(SIGTERM) | SIGBIT(SIGINT) | SIGBIT(SIGQUIT) | SIGBIT(SIGCONT))
 
 /* What pidone knows about itself and its command once it runs. */
 struct run {

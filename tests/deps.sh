@@ -15,6 +15,7 @@ need /usr/bin/nsenter util-linux
 need /usr/bin/tini tini
 need /usr/bin/dumb-init dumb-init
 need /usr/bin/catatonit catatonit
+need /usr/bin/gunicorn gunicorn
 need /usr/bin/clang clang
 need /usr/bin/clang-tidy clang-tidy
 need /usr/bin/cppcheck cppcheck
