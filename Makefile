@@ -50,13 +50,15 @@ LINK = gcc -static-pie $(LDHARDEN) -o $@ $^
 endif
 
 OBJS := $(SRCS:%.c=build/bin/%.o)
-$(OBJS): VERSION
 # Objects of one libc must not be linked with the other's: a stamp per libc.
 STAMP := build/bin/libc-$(LIBC)
 
 .PHONY: all check check-all unit behaviour lint-man deps demo install clean
 
 all: pidone
+
+# The version is compiled in: a new one rebuilds every object.
+$(OBJS): VERSION
 
 $(STAMP): $(KHDR)
 	@mkdir -p $(@D)
