@@ -31,7 +31,7 @@ enum { RULE_NET_PORT = 2 }; /* its attribute: allowed_access, port */
 /* The Landlock ABI of the running kernel; 0 without Landlock (ENOSYS) or
  * with it turned off at boot (EOPNOTSUPP). The bare landlock_* system calls
  * here and below: neither musl nor glibc has wrappers for them. */
-static int landlock_abi(void)
+int landlock_abi(void)
 {
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);

@@ -197,7 +197,9 @@ long restrict_port(const char *text);
 int restrict_plan(const struct restrict_cfg *rs, int abi, struct landlock_plan *plan,
 		  char *err, size_t errlen);
 
-/* landlock.c: the ruleset, made before the fork, entered by the child. */
+/* landlock.c: the ruleset, made before the fork, entered by the child;
+ * the running kernel's Landlock ABI (0: none). */
+int landlock_abi(void);
 int landlock_prepare(const struct config *cfg, int *ruleset);
 void landlock_enter(int ruleset);
 
