@@ -29,6 +29,15 @@ const char help_text[] =
 	" -w, --warn-reap         name every reaped orphan\n"
 	"     --log-format FMT    text or json\n"
 	"     --no-confine        keep privileges (no seccomp, capabilities, NNP)\n"
+	"Landlock rules for the command (lists are comma-separated; \"none\" allows none):\n"
+	"     --restrict-write PATHS   write only beneath PATHS (and /dev)\n"
+	"     --restrict-dev           not /dev either\n"
+	"     --restrict-exec PATHS    execute only PATHS or files beneath them\n"
+	"     --restrict-ioctl PATHS   device ioctls only on devices beneath PATHS\n"
+	"     --restrict-bind PORTS    bind TCP only to PORTS\n"
+	"     --restrict-connect PORTS connect TCP only to PORTS\n"
+	"     --restrict-scope         no signals or abstract sockets outside\n"
+	"     --restrict-best-effort   apply what the kernel can (-v: what not)\n"
 	" -s, --subreaper         accepted (always one when not PID 1)\n"
 	" -V, --version; -l, -L, --license; -h, --help\n"
 	"\n"
@@ -66,6 +75,7 @@ enum id {
 	O_SINGLE, O_GROUP, O_REWRITE, O_REMAP, O_PDEATH, O_SUBREAPER, O_PAUSE,
 	O_GRACE, O_DRAIN_SIGNAL, O_NO_DRAIN, O_LOG_FORMAT, O_NO_CONFINE,
 	O_GROUP_SIGNALS, O_CHILD_SIGNALS,
+	O_R_WRITE, O_R_DEV, O_R_EXEC, O_R_IOCTL, O_R_BIND, O_R_CONNECT, O_R_SCOPE, O_R_BEST,
 };
 
 enum kind { FLAG, ARG };
@@ -74,8 +84,8 @@ enum kind { FLAG, ARG };
  * Arrays, not pointers: a static-pie binary pays a relocation per pointer. */
 static const struct option {
 	char shortname;
-	char longname[14];
-	char env[21];
+	char longname[21];
+	char env[28];
 	unsigned char kind, id;
 } options[] = {
 	{ 'h', "help", "", FLAG, O_HELP },
@@ -99,6 +109,14 @@ static const struct option {
 	{ 0, "no-confine", "", FLAG, O_NO_CONFINE },
 	{ 0, "group-signals", "PIDONE_GROUP_SIGNALS", ARG, O_GROUP_SIGNALS },
 	{ 0, "child-signals", "PIDONE_CHILD_SIGNALS", ARG, O_CHILD_SIGNALS },
+	{ 0, "restrict-write", "PIDONE_RESTRICT_WRITE", ARG, O_R_WRITE },
+	{ 0, "restrict-dev", "PIDONE_RESTRICT_DEV", FLAG, O_R_DEV },
+	{ 0, "restrict-exec", "PIDONE_RESTRICT_EXEC", ARG, O_R_EXEC },
+	{ 0, "restrict-ioctl", "PIDONE_RESTRICT_IOCTL", ARG, O_R_IOCTL },
+	{ 0, "restrict-bind", "PIDONE_RESTRICT_BIND", ARG, O_R_BIND },
+	{ 0, "restrict-connect", "PIDONE_RESTRICT_CONNECT", ARG, O_R_CONNECT },
+	{ 0, "restrict-scope", "PIDONE_RESTRICT_SCOPE", FLAG, O_R_SCOPE },
+	{ 0, "restrict-best-effort", "PIDONE_RESTRICT_BEST_EFFORT", FLAG, O_R_BEST },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -284,6 +302,52 @@ static int apply_list(struct parser *p, const char *text,
 	}
 }
 
+/* --restrict-write, --restrict-exec, --restrict-ioctl: comma lists of absolute paths, kept
+ * as given (argv and the environment outlive the parse); "none" for none. */
+static int apply_paths(struct parser *p, const char *val, unsigned bit,
+		       const char **list, unsigned char *n)
+{
+	p->cfg->rs.on |= (unsigned char)bit;
+	if (strcmp(val, "none") == 0)
+		return 0;
+	if (restrict_path_check(val) != 0)
+		return fail(p, "'%.60s' is not a comma list of absolute paths (or none)", val);
+	if (*n == RESTRICT_LISTS)
+		return fail(p, "given more than %d times", RESTRICT_LISTS);
+	list[(*n)++] = val;
+	return 0;
+}
+
+static int add_port(struct parser *p, const char *text, uint16_t *ports, unsigned char *n)
+{
+	long port = restrict_port(text);
+
+	if (port < 0)
+		return fail(p, "'%s' is not a TCP port (0..65535)", text);
+	if (*n == RESTRICT_PORTS)
+		return fail(p, "more than %d ports", RESTRICT_PORTS);
+	ports[(*n)++] = (uint16_t)port;
+	return 0;
+}
+
+static int apply_bind(struct parser *p, const char *text)
+{
+	return add_port(p, text, p->cfg->rs.bind, &p->cfg->rs.nbind);
+}
+
+static int apply_connect(struct parser *p, const char *text)
+{
+	return add_port(p, text, p->cfg->rs.connect, &p->cfg->rs.nconnect);
+}
+
+/* --restrict-bind, --restrict-connect: comma lists of ports, or "none". */
+static int apply_ports(struct parser *p, const char *val, unsigned bit,
+		       int (*one)(struct parser *, const char *))
+{
+	p->cfg->rs.on |= (unsigned char)bit;
+	return strcmp(val, "none") == 0 ? 0 : apply_list(p, val, one);
+}
+
 static int apply_signal(struct parser *p, const char *text, int *out)
 {
 	int sig = signal_parse(text);
@@ -382,6 +446,25 @@ static int apply(struct parser *p, const struct option *o, const char *val,
 		break;
 	case O_NO_CONFINE:
 		cfg->confine = false;
+		break;
+	case O_R_WRITE:
+		return apply_paths(p, val, R_WRITE, cfg->rs.write, &cfg->rs.nwrite);
+	case O_R_EXEC:
+		return apply_paths(p, val, R_EXEC, cfg->rs.exec, &cfg->rs.nexec);
+	case O_R_IOCTL:
+		return apply_paths(p, val, R_IOCTL, cfg->rs.ioctl, &cfg->rs.nioctl);
+	case O_R_BIND:
+		return apply_ports(p, val, R_BIND, apply_bind);
+	case O_R_CONNECT:
+		return apply_ports(p, val, R_CONNECT, apply_connect);
+	case O_R_DEV:
+		cfg->rs.dev = on;
+		break;
+	case O_R_SCOPE:
+		cfg->rs.on = (unsigned char)(on ? cfg->rs.on | R_SCOPE : cfg->rs.on & ~R_SCOPE);
+		break;
+	case O_R_BEST:
+		cfg->rs.best_effort = on;
 		break;
 	case O_LOG_FORMAT:
 		if (strcmp(val, "text") == 0)
@@ -612,7 +695,11 @@ int config_parse(struct config *cfg, int argc, char **argv, char **envp,
 		return fail(&p, "options -c and -g contradict each other");
 	if (route(&p) != 0)
 		return -1;
+	if (cfg->rs.dev && !(cfg->rs.on & R_WRITE))
+		return fail(&p, "--restrict-dev goes with --restrict-write");
 	if (cfg->action == ACT_PAUSE) {
+		if (cfg->rs.on)
+			return fail(&p, "pause mode (-P) runs no command to restrict");
 		if (i < argc)
 			return fail(&p, "pause mode (-P) runs no command, but got '%s'", argv[i]);
 		return 0;

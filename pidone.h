@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <linux/landlock.h>
 
 /* The version is the VERSION file, passed in by the Makefile; a compiler
  * run without it still builds. */
@@ -34,6 +35,23 @@ enum action { ACT_RUN, ACT_PAUSE, ACT_HELP, ACT_VERSION, ACT_LICENSE };
 
 enum log_format { LOG_TEXT, LOG_JSON };
 
+/* --restrict-*: the Landlock rules the command runs under (restrict.c). */
+enum { RESTRICT_LISTS = 8, RESTRICT_PORTS = 64 };
+enum restrict_bit {
+	R_WRITE = 1, R_EXEC = 2, R_BIND = 4, R_CONNECT = 8, R_SCOPE = 16, R_IOCTL = 32,
+};
+struct restrict_cfg {
+	unsigned char on;          /* R_* asked for; a list may be "none" */
+	bool dev;                  /* --restrict-dev: /dev is not writable */
+	bool best_effort;          /* apply what the kernel can, say the rest */
+	unsigned char nwrite, nexec, nioctl, nbind, nconnect;
+	const char *write[RESTRICT_LISTS]; /* comma lists of absolute paths */
+	const char *exec[RESTRICT_LISTS];
+	const char *ioctl[RESTRICT_LISTS];
+	uint16_t bind[RESTRICT_PORTS];
+	uint16_t connect[RESTRICT_PORTS];
+};
+
 /* Everything the command line and the environment can set. */
 struct config {
 	enum action action;
@@ -55,6 +73,7 @@ struct config {
 	 * group; the rest go to the command alone. Bit sig-1 for signal sig. */
 	uint64_t group_signals;
 	char route_from[64];       /* what set the routing, for messages; "" default */
+	struct restrict_cfg rs;    /* --restrict-*: Landlock for the command */
 };
 
 /* The signals that ask a program to stop, and SIGCONT, which must wake
@@ -151,6 +170,50 @@ int reap_loop(const struct config *cfg, const struct run *run);
 
 /* confine.c: drop what pidone no longer needs once the command runs. */
 void confine(const struct config *cfg);
+
+/* Landlock's rights past ABI 2, which Debian 12's kernel headers do not
+ * have yet: the values are the kernel's stable uAPI. */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)      /* ABI 3 */
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)      /* ABI 5 */
+#endif
+#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)      /* ABI 4 */
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#endif
+#ifndef LANDLOCK_SCOPE_SIGNAL
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6 */
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+
+/* restrict.c: what --restrict-* asks for, and what a Landlock ABI can
+ * enforce of it (pure). */
+struct restrict_feature {
+	char option[24];     /* "--restrict-write" */
+	unsigned char bit;   /* R_* */
+	unsigned char least; /* the first ABI that enforces any of it */
+	unsigned char full;  /* the first ABI that enforces all of it */
+};
+extern const struct restrict_feature restrict_features[6];
+struct landlock_plan {
+	uint64_t fs;         /* handled filesystem rights */
+	uint64_t write;      /* granted beneath the write paths (directories) */
+	uint64_t net;        /* handled network rights */
+	uint64_t scoped;
+	unsigned char partial, left; /* R_* enforced in part, left out */
+};
+int restrict_path_check(const char *list);
+long restrict_port(const char *text);
+int restrict_plan(const struct restrict_cfg *rs, int abi, struct landlock_plan *plan,
+		  char *err, size_t errlen);
+
+/* landlock.c: the ruleset, made before the fork, entered by the child;
+ * the running kernel's Landlock ABI (0: none). */
+int landlock_abi(void);
+int landlock_prepare(const struct config *cfg, int *ruleset);
+void landlock_enter(int ruleset);
 
 /* drain.c: stop every remaining descendant. */
 int drain_signal_below(int sig, pid_t self);

@@ -1,7 +1,9 @@
 /* fuzz_parse.c: libFuzzer target for everything pidone parses from outside:
  * the command line and the environment (config_parse: options, durations,
  * exit codes, rewrite specs, lists, switches), signal names (signal_parse,
- * signal_name) and wait statuses (exit_code, exit_code_remap).
+ * signal_name), wait statuses (exit_code, exit_code_remap) and the
+ * --restrict-* options with what each Landlock ABI makes of them
+ * (restrict_plan).
  *
  * Input layout: byte 0 sets the size of the error buffer (1..256), the rest
  * is split on NUL bytes. Pieces up to the first empty piece (two NULs in a
@@ -56,6 +58,44 @@ static void check_signal(const char *text)
 	}
 }
 
+/* The --restrict-* options, and what each Landlock ABI makes of them: only
+ * rights the ABI knows, and best effort never refuses. */
+static void check_restrict(const struct restrict_cfg *rs)
+{
+	static const uint64_t known_fs[] = { 0, 0x1fff, 0x3fff, 0x7fff, 0x7fff, 0xffff, 0xffff,
+					     0xffff, 0xffff };
+
+	check(rs->on <= (R_WRITE | R_EXEC | R_BIND | R_CONNECT | R_SCOPE | R_IOCTL),
+	      "restrict bits");
+	check(rs->nwrite <= RESTRICT_LISTS && rs->nexec <= RESTRICT_LISTS &&
+	      rs->nioctl <= RESTRICT_LISTS, "path lists");
+	check(rs->nbind <= RESTRICT_PORTS && rs->nconnect <= RESTRICT_PORTS, "port lists");
+	check(rs->nwrite == 0 || (rs->on & R_WRITE), "write paths only when restricting");
+	check(rs->nexec == 0 || (rs->on & R_EXEC), "exec paths only when restricting");
+	for (unsigned i = 0; i < rs->nwrite; i++)
+		check(restrict_path_check(rs->write[i]) == 0, "write paths absolute");
+	for (unsigned i = 0; i < rs->nexec; i++)
+		check(restrict_path_check(rs->exec[i]) == 0, "exec paths absolute");
+	for (unsigned i = 0; i < rs->nioctl; i++)
+		check(restrict_path_check(rs->ioctl[i]) == 0, "ioctl paths absolute");
+	for (int abi = 0; abi < (int)(sizeof known_fs / sizeof known_fs[0]); abi++) {
+		struct landlock_plan plan;
+		char err[200];
+
+		if (restrict_plan(rs, abi, &plan, err, sizeof err) != 0) {
+			check(!rs->best_effort, "best effort never refuses");
+			check(err[0] != '\0' && memchr(err, '\0', sizeof err), "refusal says why");
+			continue;
+		}
+		check((plan.fs & ~known_fs[abi]) == 0, "only fs rights the ABI knows");
+		check(abi >= 4 || plan.net == 0, "no net rights before ABI 4");
+		check(abi >= 6 || plan.scoped == 0, "no scopes before ABI 6");
+		check((plan.write & ~plan.fs) == 0, "write rights are handled");
+		check(rs->on || (plan.fs == 0 && plan.net == 0 && plan.scoped == 0),
+		      "nothing asked, nothing handled");
+	}
+}
+
 static void check_config(const struct config *cfg, int argc, char **argv)
 {
 	check(cfg->action <= ACT_LICENSE, "action");
@@ -79,7 +119,13 @@ static void check_config(const struct config *cfg, int argc, char **argv)
 		int r = exit_code_remap(cfg, code);
 
 		check(r == code || r == 0, "remap gives the code or 0");
-	}
+	}	check_restrict(&cfg->rs);
+	/* -h, -V and -l return before the options are checked together. */
+	if (cfg->action == ACT_RUN || cfg->action == ACT_PAUSE)
+		check(!cfg->rs.dev || (cfg->rs.on & R_WRITE),
+		      "--restrict-dev only with --restrict-write");
+	if (cfg->action == ACT_PAUSE)
+		check(cfg->rs.on == 0, "pause restricts nothing");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
