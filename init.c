@@ -54,15 +54,16 @@ static int expand_command(struct config *cfg)
 }
 
 /* What pidone works out before it starts anything: the command after
- * --expand-env, the user after --user. Then --explain shows it all. */
-static int prepare(struct config *cfg, struct identity *ident, struct run *run)
+ * --expand-env, the user after --user. Then --explain shows it all.
+ * Returns the code to exit with, or -1 to go on and start the command. */
+static int prepare(struct config *cfg, struct run *run)
 {
 	if (cfg->expand_env && cfg->argv && expand_command(cfg) != 0)
 		return EXIT_PIDONE;
 	if (cfg->user) {
-		if (become_lookup(ident, cfg->user) != 0)
+		run->ident = become_lookup(cfg->user);
+		if (!run->ident)
 			return EXIT_PIDONE;
-		run->ident = ident;
 	}
 	if (cfg->explain)
 		return explain(cfg, run->ident, environ, print_n, NULL) == 0 ? 0 : EXIT_PIDONE;
@@ -90,7 +91,6 @@ static int become_reaper(const struct config *cfg, bool pid1)
 int main(int argc, char **argv)
 {
 	static struct config cfg;
-	static struct identity ident;
 	struct inherited inh;
 	struct run run = { 0 };
 	char err[256];
@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 	case ACT_PAUSE:
 		break;
 	}
-	rc = prepare(&cfg, &ident, &run);
+	rc = prepare(&cfg, &run);
 	if (rc >= 0)
 		return rc;
 	run.self = getpid();

@@ -108,7 +108,7 @@ int user_resolve(struct identity *id, const char *spec, const char *passwd,
 		 gid_t own_gid, bool home_set, char *err, size_t errlen);
 
 /* become.c: --user: the files read before the fork, the switch after it. */
-int become_lookup(struct identity *id, const char *spec);
+const struct identity *become_lookup(const char *spec);
 int become_report_open(int fds[2]);
 void become(const struct identity *id, int report);
 int become_report_wait(pid_t child, int fds[2]);
