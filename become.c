@@ -66,19 +66,25 @@ const struct identity *become_lookup(const char *spec)
 	}
 	if (map("/etc/passwd", &passwd, &passwd_len) != 0) {
 		say_errno("/etc/passwd");
+		munmap(id, sizeof *id);
 		return NULL;
 	}
 	if (map("/etc/group", &group, &group_len) != 0) {
 		say_errno("/etc/group");
+		unmap(passwd, passwd_len);
+		munmap(id, sizeof *id);
 		return NULL;
 	}
 	rc = user_resolve(id, spec, passwd, passwd_len, group, group_len, getgid(),
 			  env_get(environ, "HOME") != NULL, err, sizeof err);
-	if (rc != 0)
-		say("%s", err);
 	unmap(passwd, passwd_len);
 	unmap(group, group_len);
-	return rc == 0 ? id : NULL;
+	if (rc != 0) {
+		say("%s", err);
+		munmap(id, sizeof *id);
+		return NULL;
+	}
+	return id;
 }
 
 int become_report_open(int fds[2])
