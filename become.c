@@ -96,10 +96,12 @@ int become_report_open(int fds[2])
 	return 0;
 }
 
-/* In the child: a byte on the pipe, then 125. */
-static void failed(const struct identity *id, const char *what, int report)
+/* In the child: the reason, a byte on the pipe, then 125. */
+static void failed(const struct identity *id, const char *what, const char *why,
+		   int report)
 {
-	say("user %u: %s: %s", (unsigned)id->uid, what, strerror(errno));
+	say("--user: uid %u: %s: %s%s", (unsigned)id->uid, what, why,
+	    errno == EPERM ? " (switching users needs root, or CAP_SETUID and CAP_SETGID)" : "");
 	(void)!write(report, "!", 1);
 	_exit(EXIT_PIDONE);
 }
@@ -116,7 +118,7 @@ static void add_home(const struct identity *id, int report)
 	env = mmap(NULL, (n + 2) * sizeof *env, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (env == MAP_FAILED)
-		failed(id, "HOME", report);
+		failed(id, "HOME", strerror(errno), report);
 	if (n > 0)
 		memcpy(env, environ, n * sizeof *env);
 	env[n] = (char *)(uintptr_t)id->home_env;
@@ -132,17 +134,17 @@ void become(const struct identity *id, int report)
 	gid_t rgid, egid, sgid;
 
 	if (setgroups(id->ngroups, id->groups) != 0)
-		failed(id, "setgroups", report);
+		failed(id, "setgroups", strerror(errno), report);
 	if (setgid(id->gid) != 0)
-		failed(id, "setgid", report);
+		failed(id, "setgid", strerror(errno), report);
 	if (setuid(id->uid) != 0)
-		failed(id, "setuid", report);
+		failed(id, "setuid", strerror(errno), report);
 	if (getresuid(&ruid, &euid, &suid) != 0 || getresgid(&rgid, &egid, &sgid) != 0)
-		failed(id, "getresuid", report);
+		failed(id, "getresuid", strerror(errno), report);
 	if (ruid != id->uid || euid != id->uid || suid != id->uid ||
 	    rgid != id->gid || egid != id->gid || sgid != id->gid) {
-		errno = EPERM;
-		failed(id, "an id was left behind", report);
+		errno = 0;
+		failed(id, "check", "a real, effective or saved id is not the new one", report);
 	}
 	if (id->home_env[0])
 		add_home(id, report);

@@ -142,7 +142,8 @@ def test_pidone_without_root_cannot_switch_exits_125_and_runs_nothing(etc, mode)
                                         init=NOT_ROOT)))
     assert code == 125
     assert out == ""
-    assert err == "pidone: user 2000: setgroups: Operation not permitted\n"
+    assert err == ("pidone: --user: uid 2000: setgroups: Operation not permitted"
+                   " (switching users needs root, or CAP_SETUID and CAP_SETGID)\n")
 
 
 def test_failed_switch_is_125_even_with_remap_exit_125(etc):
