@@ -105,8 +105,11 @@ int spawn(const struct config *cfg, const struct inherited *inh, struct run *run
 		say_errno("setpgid");
 		return -1;
 	}
-	if (run->ident && become_report_wait(pid, report) != 0)
+	if (run->ident && become_report_wait(pid, report) != 0) {
+		if (foreground) /* the child took it, then failed to become the user */
+			tty_give(getpgrp());
 		return -1;
+	}
 	run->child = pid;
 	run->target = cfg->single_child ? pid : -pid;
 	run->tty = fg > 0 && !run->pid1;

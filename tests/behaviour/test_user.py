@@ -11,6 +11,7 @@ import glob
 import os
 import pwd
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -243,6 +244,22 @@ def test_terminal_goes_to_the_group_of_a_command_of_another_user(tmp_path):
             r"probe pgrp=(\d+) tpgid=(\S+) parent_pgrp=(\d+)\r\n"), EVENT)
         assert line.group(2) == line.group(1)  # the command's group has the terminal
         assert line.group(1) != line.group(3)  # and it is not pidone's
+        assert term.wait(EVENT) == 0
+    finally:
+        term.close()
+
+
+def test_failed_switch_gives_the_terminal_back():
+    """The child took the terminal, then could not become the user: the
+    shell that started pidone (sh -c: no job control of its own) has it back."""
+    job = os.path.join(os.path.dirname(__file__), "helpers", "ttyjob.py")
+    script = f"{shlex.join(NOT_ROOT)} --user nobody -- true; echo rc=$?; {PYTHON} {job} probe"
+    term = Pty(["sh", "-c", script], env=NO_HOME)  # sh leads the session
+    try:
+        term.expect(re.compile(r"rc=125\r\n"), EVENT)
+        line = term.expect(re.compile(r"probe pgrp=(\d+) tpgid=(\S+) parent_pgrp=(\d+)\r\n"),
+                           EVENT)
+        assert line.group(2) == line.group(1)
         assert term.wait(EVENT) == 0
     finally:
         term.close()
