@@ -27,16 +27,35 @@ static const char names[NSETTINGS][16] = {
 	[SET_CONFINE] = "confine",
 };
 
+/* Output gathered into a buffer, so that a command quoted a character at a
+ * time is not a write each. */
 struct sink {
 	int (*out)(void *ctx, const char *text, size_t len);
 	void *ctx;
 	int rc;
+	size_t len;
+	char buf[1024];
 };
+
+static void flush(struct sink *k)
+{
+	if (k->rc == 0 && k->len > 0)
+		k->rc = k->out(k->ctx, k->buf, k->len);
+	k->len = 0;
+}
 
 static void put(struct sink *k, const char *text, size_t len)
 {
-	if (k->rc == 0 && len > 0)
-		k->rc = k->out(k->ctx, text, len);
+	while (len > 0) {
+		size_t n = sizeof k->buf - k->len < len ? sizeof k->buf - k->len : len;
+
+		memcpy(k->buf + k->len, text, n);
+		k->len += n;
+		text += n;
+		len -= n;
+		if (k->len == sizeof k->buf)
+			flush(k);
+	}
 }
 
 static void puts_(struct sink *k, const char *text)
@@ -292,5 +311,6 @@ int explain(const struct config *cfg, const struct identity *id, char *const *en
 		puts_(&k, from);
 		puts_(&k, ")\n");
 	}
+	flush(&k);
 	return k.rc;
 }
