@@ -41,7 +41,11 @@ static const char *env_getn(char *const *envp, const char *name, size_t n)
 	return NULL;
 }
 
-/* One pass, no recursion (an argument can nest thousands deep): depth counts
+/* arg expanded into out (size bytes, always terminated if size > 0): its
+ * length, which may be size or more (then out holds what fits), or -1 if a
+ * "${" is never closed.
+ *
+ * One pass, no recursion (an argument can nest thousands deep): depth counts
  * the ${...} we are in; off_at is the depth whose '}' turns the output back
  * on (0: it is on), after the default of a variable that is set, or after a
  * form that is not ours, which is then copied from raw as it is. */
@@ -97,11 +101,9 @@ long expand_arg(const char *arg, char *const *envp, char *out, size_t size)
 			put(&o, s++, 1);
 		}
 	}
-	if (depth > 0)
-		return -1;
 	if (size > 0)
 		out[o.len < size ? o.len : size - 1] = '\0';
-	return (long)o.len;
+	return depth > 0 ? -1 : (long)o.len;
 }
 
 /* Bytes for the new argv's pointers, then its strings. */

@@ -92,6 +92,7 @@ static void check_expand(const char *arg, char **envp)
 	long n = expand_arg(arg, envp, NULL, 0);
 	char *full;
 
+	memset(small, 'x', sizeof small);
 	check(expand_arg(arg, envp, small, sizeof small) == n, "expand length, short buffer");
 	check(memchr(small, '\0', sizeof small) != NULL, "short expansion terminated");
 	if (n < 0)

@@ -199,6 +199,16 @@ static void unclosed_brace_is_an_error(void **state)
 	unclosed("${A:-x", ENV("A=set")); /* even when the default is not used */
 }
 
+static void unclosed_still_terminates_the_buffer(void **state)
+{
+	char out[8];
+
+	(void)state;
+	memset(out, 'x', sizeof out);
+	assert_int_equal(expand_arg("ab${C", NOENV, out, sizeof out), -1);
+	assert_non_null(memchr(out, '\0', sizeof out));
+}
+
 static void deep_nesting_needs_no_stack(void **state)
 {
 	static char arg[5 * 20000 + 1 + 20000 + 1];
@@ -284,6 +294,7 @@ int main(void)
 		cmocka_unit_test(literal_form_keeps_its_inner_braces),
 		cmocka_unit_test(closing_brace_alone_is_literal),
 		cmocka_unit_test(unclosed_brace_is_an_error),
+		cmocka_unit_test(unclosed_still_terminates_the_buffer),
 		cmocka_unit_test(deep_nesting_needs_no_stack),
 		cmocka_unit_test(length_is_counted_past_a_short_buffer),
 		cmocka_unit_test(argv_is_expanded_word_by_word),
