@@ -11,8 +11,8 @@ PYTHON ?= /usr/bin/python3
 # The one place the version is kept; pidone --version prints it.
 VERSION := $(shell cat VERSION)
 
-SRCS := init.c options.c signames.c status.c fmt.c text.c log.c signals.c spawn.c tty.c reaper.c drain.c file.c relro.c oom.c confine.c restrict.c landlock.c
-PURE := options.c signames.c status.c fmt.c text.c restrict.c
+SRCS := init.c options.c signames.c status.c fmt.c text.c log.c signals.c spawn.c tty.c reaper.c drain.c file.c relro.c oom.c confine.c restrict.c landlock.c user.c become.c expand.c explain.c
+PURE := options.c signames.c status.c fmt.c text.c restrict.c user.c expand.c explain.c
 HDRS := pidone.h
 
 WARN := -Wall -Wextra -Werror

@@ -38,6 +38,9 @@ const char help_text[] =
 	"     --restrict-connect PORTS connect TCP only to PORTS\n"
 	"     --restrict-scope         no signals or abstract sockets outside\n"
 	"     --restrict-best-effort   apply what the kernel can (-v: what not)\n"
+	"     --user USER[:GROUP] run the command as USER (from /etc/passwd, /etc/group)\n"
+	"     --expand-env        ${VAR}, ${VAR:-default}, $$ in the command\n"
+	"     --explain           print each setting and where it came from; run nothing\n"
 	" -s, --subreaper         accepted (always one when not PID 1)\n"
 	" -V, --version; -l, -L, --license; -h, --help\n"
 	"\n"
@@ -76,7 +79,32 @@ enum id {
 	O_GRACE, O_DRAIN_SIGNAL, O_NO_DRAIN, O_LOG_FORMAT, O_NO_CONFINE,
 	O_GROUP_SIGNALS, O_CHILD_SIGNALS,
 	O_R_WRITE, O_R_DEV, O_R_EXEC, O_R_IOCTL, O_R_BIND, O_R_CONNECT, O_R_SCOPE, O_R_BEST,
+	O_USER, O_EXPAND_ENV, O_EXPLAIN, O_IDS
 };
+
+/* The --explain setting each option sets, plus one; 0 for none. */
+static const unsigned char setting_of[] = {
+	[O_VERBOSE] = SET_VERBOSITY + 1, [O_QUIET] = SET_QUIET + 1,
+	[O_WARN_REAP] = SET_WARN_REAP + 1, [O_SINGLE] = SET_FORWARD_TO + 1,
+	[O_GROUP] = SET_FORWARD_TO + 1, [O_REWRITE] = SET_REWRITE + 1,
+	[O_REMAP] = SET_REMAP + 1, [O_PDEATH] = SET_PDEATH + 1,
+	[O_PAUSE] = SET_MODE + 1, [O_GRACE] = SET_GRACE + 1,
+	[O_DRAIN_SIGNAL] = SET_DRAIN_SIGNAL + 1, [O_NO_DRAIN] = SET_DRAIN + 1,
+	[O_LOG_FORMAT] = SET_LOG_FORMAT + 1, [O_NO_CONFINE] = SET_CONFINE + 1,
+	[O_USER] = SET_USER + 1, [O_EXPAND_ENV] = SET_EXPAND_ENV + 1,
+	[O_GROUP_SIGNALS] = SET_FORWARD_TO + 1, [O_CHILD_SIGNALS] = SET_FORWARD_TO + 1,
+	[O_R_WRITE] = SET_RESTRICT + 1, [O_R_DEV] = SET_RESTRICT + 1,
+	[O_R_EXEC] = SET_RESTRICT + 1, [O_R_IOCTL] = SET_RESTRICT + 1,
+	[O_R_BIND] = SET_RESTRICT + 1, [O_R_CONNECT] = SET_RESTRICT + 1,
+	[O_R_SCOPE] = SET_RESTRICT + 1, [O_R_BEST] = SET_RESTRICT + 1,
+};
+
+/* Variables that are not in options[] below, numbered after it as sources. */
+static const char other_env[][24] = {
+	"PIDONE_DRAIN", "PIDONE_CONFINE", "TINI_VERBOSITY",
+	"TINI_KILL_PROCESS_GROUP", "DUMB_INIT_SETSID",
+};
+enum { E_DRAIN, E_CONFINE, E_TINI_VERBOSITY, E_TINI_KILL_GROUP, E_DUMB_SETSID };
 
 enum kind { FLAG, ARG };
 
@@ -117,6 +145,9 @@ static const struct option {
 	{ 0, "restrict-connect", "PIDONE_RESTRICT_CONNECT", ARG, O_R_CONNECT },
 	{ 0, "restrict-scope", "PIDONE_RESTRICT_SCOPE", FLAG, O_R_SCOPE },
 	{ 0, "restrict-best-effort", "PIDONE_RESTRICT_BEST_EFFORT", FLAG, O_R_BEST },
+	{ 0, "user", "PIDONE_USER", ARG, O_USER },
+	{ 0, "expand-env", "PIDONE_EXPAND_ENV", FLAG, O_EXPAND_ENV },
+	{ 0, "explain", "PIDONE_EXPLAIN", FLAG, O_EXPLAIN },
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -358,10 +389,68 @@ static int apply_signal(struct parser *p, const char *text, int *out)
 	return 0;
 }
 
-/* Apply one option. From the command line a flag has no value (""); from the
- * environment every value is text, and lists are comma-separated. */
+/* Setting s came from the variable numbered env (0: the command line). -v,
+ * -r and -e add to what the environment set; other options replace it. */
+static void record(struct config *cfg, enum setting s, unsigned env, bool adds)
+{
+	if (env)
+		cfg->from[s] = (unsigned char)env;
+	else
+		cfg->from[s] = (unsigned char)(SRC_CLI | (adds ? cfg->from[s] : 0));
+}
+
+static unsigned other_source(unsigned e)
+{
+	return NOPTIONS + 1 + e;
+}
+
+/* "default", "command line", a variable, or "VARIABLE, command line". */
+const char *config_source(const struct config *cfg, enum setting s, char buf[48])
+{
+	unsigned env = cfg->from[s] & ~SRC_CLI & 0xffu;
+	const char *name = NULL;
+
+	if (env >= 1 && env <= NOPTIONS)
+		name = options[env - 1].env;
+	else if (env > NOPTIONS && env - NOPTIONS - 1 < sizeof other_env / sizeof other_env[0])
+		name = other_env[env - NOPTIONS - 1];
+	if (name && (cfg->from[s] & SRC_CLI))
+		fmt(buf, 48, "%s, command line", name);
+	else
+		fmt(buf, 48, "%s", name ? name : (cfg->from[s] & SRC_CLI) ? "command line" : "default");
+	return buf;
+}
+
+static int apply_value(struct parser *p, const struct option *o, const char *val,
+		       bool from_env);
+
+/* The options whose values add to what the environment set, rather than
+ * replace it: their source reads "VARIABLE, command line". */
+static const bool adds_up[O_IDS] = {
+	[O_VERBOSE] = true, [O_REWRITE] = true, [O_REMAP] = true,
+	[O_GROUP_SIGNALS] = true, [O_CHILD_SIGNALS] = true,
+	[O_R_WRITE] = true, [O_R_DEV] = true, [O_R_EXEC] = true, [O_R_IOCTL] = true,
+	[O_R_BIND] = true, [O_R_CONNECT] = true, [O_R_SCOPE] = true, [O_R_BEST] = true,
+};
+
+/* Apply one option and note where its setting came from. */
 static int apply(struct parser *p, const struct option *o, const char *val,
 		 bool from_env)
+{
+	unsigned s = o->id < sizeof setting_of ? setting_of[o->id] : 0;
+
+	if (apply_value(p, o, val, from_env) != 0)
+		return -1;
+	if (s)
+		record(p->cfg, (enum setting)(s - 1),
+		       from_env ? (unsigned)(o - options) + 1 : 0, adds_up[o->id]);
+	return 0;
+}
+
+/* From the command line a flag has no value (""); from the environment
+ * every value is text, and lists are comma-separated. */
+static int apply_value(struct parser *p, const struct option *o, const char *val,
+		       bool from_env)
 {
 	struct config *cfg = p->cfg;
 	int on = 1;
@@ -466,6 +555,24 @@ static int apply(struct parser *p, const struct option *o, const char *val,
 	case O_R_BEST:
 		cfg->rs.best_effort = on;
 		break;
+	case O_USER: {
+		char why[96];
+
+		if (from_env && val[0] == '\0') { /* PIDONE_USER= : none */
+			cfg->user = NULL;
+			break;
+		}
+		if (user_spec_check(val, why, sizeof why) != 0)
+			return fail(p, "%s", why);
+		cfg->user = val;
+		break;
+	}
+	case O_EXPAND_ENV:
+		cfg->expand_env = on;
+		break;
+	case O_EXPLAIN:
+		cfg->explain = on;
+		break;
 	case O_LOG_FORMAT:
 		if (strcmp(val, "text") == 0)
 			cfg->log_format = LOG_TEXT;
@@ -511,8 +618,10 @@ static void defaults(struct config *cfg)
 		cfg->rewrite[sig] = (unsigned char)sig;
 }
 
-static int env_switch(struct parser *p, char **envp, const char *name, bool *out)
+static int env_switch(struct parser *p, char **envp, unsigned e, enum setting s,
+		      bool *out)
 {
+	const char *name = other_env[e];
 	const char *v = env_get(envp, name);
 	int on;
 
@@ -523,6 +632,7 @@ static int env_switch(struct parser *p, char **envp, const char *name, bool *out
 	if (on < 0)
 		return fail(p, "'%s' is not a switch (want 1 or 0)", v);
 	*out = on;
+	record(p->cfg, s, other_source(e), false);
 	return 0;
 }
 
@@ -536,12 +646,14 @@ static int parse_env(struct parser *p, char **envp)
 		cfg->single_child = false;
 		cfg->group_all = true;
 		fmt(cfg->route_from, sizeof cfg->route_from, "TINI_KILL_PROCESS_GROUP");
+		record(cfg, SET_FORWARD_TO, other_source(E_TINI_KILL_GROUP), false);
 	}
 	v = env_get(envp, "DUMB_INIT_SETSID");
 	if (v && strcmp(v, "0") == 0) {
 		cfg->single_child = true;
 		cfg->group_all = false;
 		fmt(cfg->route_from, sizeof cfg->route_from, "DUMB_INIT_SETSID");
+		record(cfg, SET_FORWARD_TO, other_source(E_DUMB_SETSID), false);
 	}
 	v = env_get(envp, "TINI_VERBOSITY");
 	if (v) {
@@ -549,11 +661,12 @@ static int parse_env(struct parser *p, char **envp)
 
 		/* tini's default level is 1; its 2 is our -v. */
 		cfg->verbosity = n > 1 ? (int)n - 1 : 0;
+		record(cfg, SET_VERBOSITY, other_source(E_TINI_VERBOSITY), false);
 	}
 	/* The two switches that are on unless turned off: PIDONE_DRAIN=0,
 	 * PIDONE_CONFINE=0 (their options are --no-drain, --no-confine). */
-	if (env_switch(p, envp, "PIDONE_DRAIN", &cfg->drain) != 0 ||
-	    env_switch(p, envp, "PIDONE_CONFINE", &cfg->confine) != 0)
+	if (env_switch(p, envp, E_DRAIN, SET_DRAIN, &cfg->drain) != 0 ||
+	    env_switch(p, envp, E_CONFINE, SET_CONFINE, &cfg->confine) != 0)
 		return -1;
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option *o = &options[i];
@@ -670,8 +783,10 @@ int config_parse(struct config *cfg, int argc, char **argv, char **envp,
 
 	defaults(cfg);
 	err[0] = '\0';
-	if (argc > 0 && strcmp(basename_of(argv[0]), "pause") == 0)
+	if (argc > 0 && strcmp(basename_of(argv[0]), "pause") == 0) {
 		cfg->action = ACT_PAUSE;
+		record(cfg, SET_MODE, 0, false);
+	}
 	if (parse_env(&p, env_ours(envp, ours, sizeof ours / sizeof ours[0])) != 0)
 		return -1;
 	while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -702,10 +817,14 @@ int config_parse(struct config *cfg, int argc, char **argv, char **envp,
 			return fail(&p, "pause mode (-P) runs no command to restrict");
 		if (i < argc)
 			return fail(&p, "pause mode (-P) runs no command, but got '%s'", argv[i]);
+		if (cfg->user)
+			return fail(&p, "pause mode (-P) runs no command to run as user '%s'",
+				    cfg->user);
 		return 0;
 	}
 	if (i >= argc)
 		return fail(&p, "no command given");
 	cfg->argv = argv + i;
+	record(cfg, SET_COMMAND, 0, false);
 	return 0;
 }

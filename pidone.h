@@ -52,10 +52,22 @@ struct restrict_cfg {
 	uint16_t connect[RESTRICT_PORTS];
 };
 
+/* The settings --explain shows, one line each, in this order; config_parse
+ * records where each came from (struct config's from[], config_source()). */
+enum setting {
+	SET_MODE, SET_COMMAND, SET_EXPAND_ENV, SET_USER, SET_HOME, SET_FORWARD_TO,
+	SET_REWRITE, SET_PDEATH, SET_DRAIN, SET_DRAIN_SIGNAL, SET_GRACE,
+	SET_REMAP, SET_VERBOSITY, SET_QUIET, SET_WARN_REAP, SET_LOG_FORMAT,
+	SET_CONFINE, SET_RESTRICT, NSETTINGS
+};
+
 /* Everything the command line and the environment can set. */
 struct config {
 	enum action action;
+	bool explain;              /* --explain: print what would be done */
 	char **argv;               /* the command; NULL in pause mode */
+	const char *user;          /* --user USER[:GROUP]; NULL for none */
+	bool expand_env;           /* --expand-env: ${VAR} in the command */
 	int verbosity;             /* 0 errors, 1 lifecycle, 2 every reap */
 	bool warn_reap;            /* -w: name every reaped orphan */
 	bool single_child;         /* -c: signal the child, not its group */
@@ -74,6 +86,23 @@ struct config {
 	uint64_t group_signals;
 	char route_from[64];       /* what set the routing, for messages; "" default */
 	struct restrict_cfg rs;    /* --restrict-*: Landlock for the command */
+	/* Where each setting came from: SRC_CLI if the command line set it,
+	 * plus the number of the variable (config_source() names it), 0 none. */
+	unsigned char from[NSETTINGS];
+};
+
+enum { SRC_CLI = 0x80 };
+
+/* Who the command runs as (--user), worked out before the fork. */
+enum { MAX_GROUPS = 256 };
+struct identity {
+	uid_t uid;
+	gid_t gid;
+	size_t ngroups;
+	gid_t groups[MAX_GROUPS];  /* supplementary groups */
+	char user[64];             /* names for --explain; "" for a bare number */
+	char group[64];
+	char home_env[4096];       /* "HOME=dir" when pidone sets it, else "" */
 };
 
 /* The signals that ask a program to stop, and SIGCONT, which must wake
@@ -92,14 +121,37 @@ struct run {
 	bool tty;         /* not PID 1, stdin is pidone's terminal, and the
 			   * command has a group: job control to follow */
 	const char *name; /* the command, for messages */
+	const struct identity *ident; /* --user: whom to become; NULL for none */
 };
 
 /* options.c: argv and environment to config (pure). */
 int config_parse(struct config *cfg, int argc, char **argv, char **envp,
 		 char *err, size_t errlen);
+const char *config_source(const struct config *cfg, enum setting s, char buf[48]);
 extern const char usage_line[];
 extern const char help_text[];
 extern const char license_text[];
+
+/* user.c: USER[:GROUP] and the lines of /etc/passwd and /etc/group (pure). */
+int user_spec_check(const char *spec, char *err, size_t errlen);
+int user_resolve(struct identity *id, const char *spec, const char *passwd,
+		 size_t passwd_len, const char *group, size_t group_len,
+		 gid_t own_gid, bool home_set, char *err, size_t errlen);
+
+/* become.c: --user: the files read before the fork, the switch after it. */
+const struct identity *become_lookup(const char *spec);
+int become_report_open(int fds[2]);
+void become(const struct identity *id, int report);
+int become_report_wait(pid_t child, int fds[2]);
+
+/* expand.c: --expand-env's ${VAR}, ${VAR:-default} and $$ (pure). */
+long expand_arg(const char *arg, char *const *envp, char *out, size_t size);
+size_t expand_argv_size(char *const *argv, char *const *envp, char *err, size_t errlen);
+char **expand_argv(char *const *argv, char *const *envp, void *buf, size_t size);
+
+/* explain.c: --explain, one line per setting (pure). */
+int explain(const struct config *cfg, const struct identity *id, char *const *envp,
+	    int (*out)(void *ctx, const char *text, size_t len), void *ctx);
 
 /* signames.c: signal names and numbers (pure). */
 int signal_parse(const char *text);

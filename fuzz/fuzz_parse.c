@@ -4,6 +4,9 @@
  * signal_name), wait statuses (exit_code, exit_code_remap) and the
  * --restrict-* options with what each Landlock ABI makes of them
  * (restrict_plan).
+ * signal_name), wait statuses (exit_code, exit_code_remap), --expand-env
+ * (expand_arg, expand_argv), --user (user_spec_check, and user_resolve with
+ * the whole input as /etc/passwd and /etc/group) and --explain (explain).
  *
  * Input layout: byte 0 sets the size of the error buffer (1..256), the rest
  * is split on NUL bytes. Pieces up to the first empty piece (two NULs in a
@@ -128,6 +131,104 @@ static void check_config(const struct config *cfg, int argc, char **argv)
 		check(cfg->rs.on == 0, "pause restricts nothing");
 }
 
+/* Every piece as an argument to expand: the length does not depend on the
+ * buffer, and what a short buffer holds is the start of the whole. */
+static void check_expand(const char *arg, char **envp)
+{
+	char small[8];
+	long n = expand_arg(arg, envp, NULL, 0);
+	char *full;
+
+	memset(small, 'x', sizeof small);
+	check(expand_arg(arg, envp, small, sizeof small) == n, "expand length, short buffer");
+	check(memchr(small, '\0', sizeof small) != NULL, "short expansion terminated");
+	if (n < 0)
+		return;
+	full = malloc((size_t)n + 1);
+	if (!full)
+		abort();
+	check(expand_arg(arg, envp, full, (size_t)n + 1) == n, "expand length, full buffer");
+	check(strlen(full) == (size_t)n, "expansion is one string");
+	check(strncmp(full, small, strlen(small)) == 0, "short expansion is a prefix");
+	free(full);
+}
+
+static void check_expand_argv(char **argv, char **envp)
+{
+	char err[64];
+	size_t size = expand_argv_size(argv, envp, err, sizeof err);
+	void *buf;
+	char **out;
+	int n = 0;
+
+	if (size == 0) {
+		check(strstr(err, "--expand-env") != NULL, "expand error names the option");
+		return;
+	}
+	buf = malloc(size);
+	if (!buf)
+		abort();
+	out = expand_argv(argv, envp, buf, size);
+	for (; argv[n]; n++)
+		check(out[n] != NULL && (char *)out[n] < (char *)buf + size, "expanded word inside buf");
+	check(out[n] == NULL, "expanded argv as long as argv");
+	free(buf);
+}
+
+/* A spec against the input as /etc/passwd and /etc/group. */
+static void check_user(const char *spec, const char *text, size_t len)
+{
+	static struct identity id;
+	char err[96];
+
+	if (user_spec_check(spec, err, sizeof err) != 0) {
+		check(err[0] != '\0', "a bad spec says why");
+		return;
+	}
+	if (user_resolve(&id, spec, text, len, text, len, 7, len % 2, err, sizeof err) != 0) {
+		check(err[0] != '\0', "a failed lookup says why");
+		return;
+	}
+	check(id.ngroups <= MAX_GROUPS, "at most MAX_GROUPS groups");
+	check(memchr(id.user, '\0', sizeof id.user) && memchr(id.group, '\0', sizeof id.group),
+	      "names terminated");
+	check(id.home_env[0] == '\0' || strncmp(id.home_env, "HOME=", 5) == 0, "HOME=...");
+}
+
+struct lines {
+	size_t lines, len;
+	bool from; /* " (from: " on this line */
+	char tail[8];
+};
+
+/* --explain's callback: whole lines, each with its source. */
+static int count_lines(void *ctx, const char *text, size_t len)
+{
+	struct lines *l = ctx;
+
+	for (size_t i = 0; i < len; i++) {
+		memmove(l->tail, l->tail + 1, sizeof l->tail - 1);
+		l->tail[sizeof l->tail - 1] = text[i];
+		if (memcmp(l->tail, " (from: ", 8) == 0)
+			l->from = true;
+		if (text[i] == '\n') {
+			check(l->from && l->tail[6] == ')', "line ends with its source");
+			l->lines++;
+			l->from = false;
+		}
+	}
+	l->len += len;
+	return 0;
+}
+
+static void check_explain(const struct config *cfg, char **envp)
+{
+	struct lines l = { 0 };
+
+	check(explain(cfg, NULL, envp, count_lines, &l) == 0, "explain succeeds");
+	check(l.lines == NSETTINGS, "one line per setting");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -161,8 +262,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 	envp[nenv] = NULL;
 
-	for (int i = 0; i < npieces; i++)
+	for (int i = 0; i < npieces; i++) {
 		check_signal(pieces[i]);
+		check_expand(pieces[i], envp);
+		check_user(pieces[i], (const char *)data + 1, size - 1);
+	}
 	if (size >= 5) {
 		int status;
 
@@ -181,6 +285,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (config_parse(&cfg, argc, argv, envp, err, errlen) == 0) {
 		check(err[0] == '\0', "no message on success");
 		check_config(&cfg, argc, argv);
+		if (cfg.action == ACT_RUN)
+			check_expand_argv(cfg.argv, envp);
+		check_explain(&cfg, envp);
 	} else {
 		check(memchr(err, '\0', errlen) != NULL, "message terminated");
 		check(errlen < 2 || err[0] != '\0', "a failure says why");

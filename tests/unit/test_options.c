@@ -1489,6 +1489,103 @@ static void group_signals_needs_a_value(void **state)
 	rejected(ARGV("pidone", "--group-signals"), NOENV, "--group-signals", NULL);
 }
 
+/* ====================================================================== */
+/* --user, --expand-env, --explain                                        */
+/* ====================================================================== */
+
+static void user_option_keeps_the_spec(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--user", "postgres:ssl-cert", "cmd"), NOENV);
+	assert_string_equal(cfg.user, "postgres:ssl-cert");
+	accepted(ARGV("pidone", "--user=1000", "cmd"), NOENV);
+	assert_string_equal(cfg.user, "1000");
+}
+
+static void user_by_default_is_none(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"), NOENV);
+	assert_null(cfg.user);
+	assert_false(cfg.expand_env);
+	assert_false(cfg.explain);
+}
+
+static void user_malformed_is_rejected_naming_the_option(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "--user", "a:b:c", "cmd"), NOENV, "--user", "a:b:c");
+	rejected(ARGV("pidone", "--user", "", "cmd"), NOENV, "--user", NULL);
+	rejected(ARGV("pidone", "--user", "app:", "cmd"), NOENV, "--user", "app:");
+}
+
+static void env_pidone_user(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_USER=app"));
+	assert_string_equal(cfg.user, "app");
+	rejected(ARGV("pidone", "cmd"), ENV("PIDONE_USER=:x"), "PIDONE_USER", ":x");
+}
+
+static void env_pidone_user_empty_is_none(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_USER="));
+	assert_null(cfg.user);
+}
+
+static void option_user_wins_over_env(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--user", "b", "cmd"), ENV("PIDONE_USER=a"));
+	assert_string_equal(cfg.user, "b");
+}
+
+static void pause_mode_refuses_a_user(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "-P", "--user", "app"), NOENV, "pause", "app");
+	rejected(ARGV("pidone", "-P"), ENV("PIDONE_USER=app"), "pause", "app");
+}
+
+static void expand_env_option_and_variable(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--expand-env", "cmd"), NOENV);
+	assert_true(cfg.expand_env);
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_EXPAND_ENV=1"));
+	assert_true(cfg.expand_env);
+	rejected(ARGV("pidone", "--expand-env=1", "cmd"), NOENV, "--expand-env", NULL);
+	rejected(ARGV("pidone", "cmd"), ENV("PIDONE_EXPAND_ENV=maybe"), "PIDONE_EXPAND_ENV",
+		 "maybe");
+}
+
+static void expand_env_leaves_the_command_to_main(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--expand-env", "echo", "${X}"), NOENV);
+	assert_string_equal(cfg.argv[1], "${X}"); /* the parser stays pure */
+}
+
+static void explain_option_and_variable(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--explain", "cmd"), NOENV);
+	assert_true(cfg.explain);
+	assert_int_equal(cfg.action, ACT_RUN);
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_EXPLAIN=1"));
+	assert_true(cfg.explain);
+	accepted(ARGV("pidone", "-P", "--explain"), NOENV);
+	assert_true(cfg.explain);
+	assert_int_equal(cfg.action, ACT_PAUSE);
+}
+
+static void explain_still_needs_a_command(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "--explain"), NOENV, "command", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1674,6 +1771,18 @@ int main(void)
 		cmocka_unit_test(signals_pidone_never_forwards_are_rejected),
 		cmocka_unit_test(empty_signal_list_or_item_is_rejected),
 		cmocka_unit_test(group_signals_needs_a_value),
+		/* --user, --expand-env, --explain */
+		cmocka_unit_test(user_option_keeps_the_spec),
+		cmocka_unit_test(user_by_default_is_none),
+		cmocka_unit_test(user_malformed_is_rejected_naming_the_option),
+		cmocka_unit_test(env_pidone_user),
+		cmocka_unit_test(env_pidone_user_empty_is_none),
+		cmocka_unit_test(option_user_wins_over_env),
+		cmocka_unit_test(pause_mode_refuses_a_user),
+		cmocka_unit_test(expand_env_option_and_variable),
+		cmocka_unit_test(expand_env_leaves_the_command_to_main),
+		cmocka_unit_test(explain_option_and_variable),
+		cmocka_unit_test(explain_still_needs_a_command),
 	};
 
 	printf("options.c: config_parse\n");
