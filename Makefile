@@ -12,17 +12,20 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 PYTHON ?= /usr/bin/python3
+# The one place the version is kept; pidone --version prints it.
+VERSION := $(shell cat VERSION)
 
-SRCS := init.c options.c signames.c status.c fmt.c text.c errors.c log.c signals.c spawn.c tty.c reaper.c drain.c file.c relro.c oom.c confine.c
-PURE := options.c signames.c status.c fmt.c text.c errors.c
+SRCS := init.c options.c signames.c status.c fmt.c text.c log.c signals.c spawn.c tty.c reaper.c drain.c file.c relro.c oom.c confine.c
+PURE := options.c signames.c status.c fmt.c text.c
 HDRS := pidone.h
 
 WARN := -Wall -Wextra -Werror
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 SMALL := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables
-CFLAGS_ALL := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(SMALL) $(CFLAGS)
-LDHARDEN := -Wl,-z,relro,-z,now,-z,noexecstack,-z,text,-z,noseparate-code,--gc-sections,--build-id=none -s
+DEFS := -D_GNU_SOURCE -DPIDONE_VERSION=\"$(VERSION)\"
+CFLAGS_ALL := -std=gnu11 $(DEFS) $(WARN) $(HARDEN) $(SMALL) $(CFLAGS)
+LDHARDEN := -Wl,-z,relro,-z,now,-z,noexecstack,-z,text,--gc-sections,--build-id=none -s
 
 # Debian's musl-gcc has no static-pie spec, so link with musl's own rcrt1.o.
 MUSL_DIR := /usr/lib/$(subst -linux-gnu,-linux-musl,$(shell gcc -dumpmachine))
@@ -51,6 +54,7 @@ LINK = gcc -static-pie $(LDHARDEN) -o $@ $^
 endif
 
 OBJS := $(SRCS:%.c=build/bin/%.o)
+$(OBJS): VERSION
 # Objects of one libc must not be linked with the other's: a stamp per libc.
 STAMP := build/bin/libc-$(LIBC)
 
@@ -113,7 +117,7 @@ lint-man: deps
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: pidone unit lint-man hardening analyze behaviour sanitize valgrind fuzz cross-check
+check-all: pidone unit lint-man hardening analyze behaviour sanitize glibc valgrind fuzz cross-check
 
 demo: deps
 	@$(MAKE) --no-print-directory pidone
@@ -187,4 +191,5 @@ cross: $(CROSS_BINS)
 -include bench/bench.mk
 -include tests/hardening/hardening.mk
 -include tests/e2e/e2e.mk
+-include release/release.mk
 -include tests/cross/cross.mk

@@ -7,6 +7,7 @@
  * process it saw. */
 #include "pidone.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static int read_stat(pid_t pid, struct proc *p)
 	if (read_small(path, buf, sizeof buf) <= 0)
 		return -1;
 	/* The command name may hold spaces and ')': skip to the last ')'. */
-	s = find_last(buf, ')');
+	s = strrchr(buf, ')');
 	if (!s || s[1] != ' ' || s[2] == 'Z' || s[2] == '\0')
 		return -1;
 	s += 3; /* past ") S" */
@@ -57,9 +58,8 @@ static int read_stat(pid_t pid, struct proc *p)
 	return 0;
 }
 
-/* A growing array in anonymous memory (pidone has no malloc), with the bare
- * system calls: libc's mmap(), mremap() and munmap() add half a kilobyte of
- * checks and thread locking that this use never needs. */
+/* A growing array in anonymous memory: mmap() and mremap(), whose system
+ * calls the seccomp list names, where malloc() would bring its own. */
 struct procs {
 	struct proc *at;
 	size_t n, cap;
@@ -69,46 +69,41 @@ struct procs {
 static int grow(struct procs *ps)
 {
 	size_t cap = ps->cap ? ps->cap * 2 : 4096;
-	long mem = ps->at
-		? syscall(SYS_mremap, ps->at, ps->cap * sizeof *ps->at, cap * sizeof *ps->at,
-			  (long)MREMAP_MAYMOVE)
-		: syscall(SYS_mmap, NULL, cap * sizeof *ps->at, (long)(PROT_READ | PROT_WRITE),
-			  (long)(MAP_PRIVATE | MAP_ANONYMOUS), -1L, 0L);
+	void *mem = ps->at
+		? mremap(ps->at, ps->cap * sizeof *ps->at, cap * sizeof *ps->at, MREMAP_MAYMOVE)
+		: mmap(NULL, cap * sizeof *ps->at, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (mem == -1)
+	if (mem == MAP_FAILED)
 		return -1;
-	ps->at = (struct proc *)mem;
+	ps->at = mem;
 	ps->cap = cap;
 	return 0;
 }
 
 static void release(struct procs *ps)
 {
-	if (ps->at)
-		syscall(SYS_munmap, ps->at, ps->cap * sizeof *ps->at);
+	if (ps->at && munmap(ps->at, ps->cap * sizeof *ps->at) != 0)
+		say_errno("munmap");
 }
-
-struct linux_dirent64 {
-	unsigned long long d_ino;
-	long long d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 /* Every live process /proc shows, in pid order (the order /proc lists them).
  * Returns -1 if /proc cannot be read. */
 static int snapshot(struct procs *ps)
 {
 	int dir = open_cloexec("/proc", O_RDONLY | O_DIRECTORY);
-	char buf[4096];
-	long n;
+	/* getdents64(), not readdir(): no DIR to allocate. */
+	union {
+		struct dirent64 first;
+		char bytes[4096];
+	} buf;
+	ssize_t n;
 
 	if (dir < 0)
 		return -1;
-	while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
-		for (long off = 0; off < n;) {
-			const struct linux_dirent64 *d = (const void *)(buf + off);
+	while ((n = getdents64(dir, &buf.first, sizeof buf.bytes)) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			const struct dirent64 *d = (const void *)(buf.bytes + off);
 			const char *name = d->d_name;
 			pid_t pid = (pid_t)field(&name);
 
@@ -169,7 +164,8 @@ static void mark_below(struct procs *ps, pid_t self)
 }
 
 /* Signal p only if its pid still names the process the snapshot saw: hold it
- * by a pidfd first, then compare start times. */
+ * by a pidfd first, then compare start times. The bare system calls: musl
+ * has no pidfd wrappers. */
 static int signal_exact(const struct proc *p, int sig)
 {
 	struct proc now;

@@ -3,14 +3,13 @@
 #include "pidone.h"
 
 #include <fcntl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-/* open(2) as one system call: musl's open() follows an O_CLOEXEC open
- * with an fcntl(FD_CLOEXEC) for kernels before 2.6.23. */
+/* openat(), not open(): musl's open() follows an O_CLOEXEC open with an
+ * fcntl() for kernels before 2.6.23, one more call for the seccomp list. */
 int open_cloexec(const char *path, int flags)
 {
-	return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC);
+	return openat(AT_FDCWD, path, flags | O_CLOEXEC);
 }
 
 /* Up to size - 1 bytes of path, NUL-terminated: one read, which takes all

@@ -2,6 +2,7 @@
  * hand over to the wait loop. */
 #include "pidone.h"
 
+#include <errno.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -28,11 +29,13 @@ static int print(const char *text)
 /* Set-up that holds for the whole life of pidone, with or without a command. */
 static int become_reaper(const struct config *cfg, bool pid1)
 {
-	/* Not PID 1: orphans below us should come to us, not to the real init. */
-	if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-		say_errno("prctl PR_SET_CHILD_SUBREAPER");
-		return -1;
-	}
+	/* Not PID 1: orphans below us should come to us, not to the real init.
+	 * Where the kernel refuses (qemu-user, Linux before 3.4) the command
+	 * still runs, signals are still forwarded, and its orphans go to the
+	 * real init, as with tini and dumb-init: a warning, not a failure. */
+	if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+		note(LVL_WARN, "subreaper", "prctl PR_SET_CHILD_SUBREAPER: %s; orphans will go "
+		     "to the real init, not to pidone", strerror(errno));
 	if (cfg->pdeath_signal &&
 	    prctl(PR_SET_PDEATHSIG, cfg->pdeath_signal, 0, 0, 0) != 0) {
 		say_errno("prctl PR_SET_PDEATHSIG");
@@ -73,6 +76,11 @@ int main(int argc, char **argv)
 	run.pid1 = run.self == 1;
 	if (become_reaper(&cfg, run.pid1) != 0 || signals_block_all(&inh) != 0)
 		return EXIT_PIDONE;
+#ifdef PIDONE_TEST_HOOKS
+	/* Test builds only: a signal that comes while the handlers are set up. */
+	if (env_get(environ, "PIDONE_TEST_RAISE"))
+		kill(run.self, signal_parse(env_get(environ, "PIDONE_TEST_RAISE")));
+#endif
 	if (cfg.action == ACT_PAUSE) {
 		if (signals_pause() != 0)
 			return EXIT_PIDONE;

@@ -4,7 +4,7 @@
 #include "pidone.h"
 
 #include <errno.h>
-#include <sys/syscall.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,8 +56,7 @@ static void vnote(enum level level, const char *event, const char *fields,
 		struct timespec t = { 0, 0 };
 		char body[800];
 
-		/* The raw system call keeps libc's vDSO code out of the binary. */
-		syscall(SYS_clock_gettime, CLOCK_REALTIME, &t);
+		clock_gettime(CLOCK_REALTIME, &t); /* zero if it fails */
 		json_escape(body, sizeof body, text);
 		n = fmt(line, sizeof line,
 			"{\"time\":%ld.%c%c%c,\"level\":\"%s\",\"event\":\"%s\",%s%s\"message\":\"%s\"}",
@@ -108,7 +107,5 @@ void say(const char *format, ...)
 /* "pidone: <what>: <why>" for the errno of the call that just failed. */
 void say_errno(const char *what)
 {
-	char buf[16];
-
-	say("%s: %s", what, error_text(errno, buf));
+	say("%s: %s", what, strerror(errno));
 }

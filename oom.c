@@ -3,10 +3,12 @@
  * "oom_kill N"), so an exit report can say who killed the command. */
 #include "pidone.h"
 
+#include <string.h>
+
 /* The start of the line after the one at line, or the end of the text. */
 static const char *next_line(const char *line)
 {
-	const char *end = find_char(line, '\n');
+	const char *end = strchrnul(line, '\n');
 
 	return *end ? end + 1 : end;
 }
@@ -32,8 +34,8 @@ static long value_of(const char *text, const char *key)
 static int cgroup_path(const char *cgroups, const char *tag, char *path, size_t size)
 {
 	for (const char *line = cgroups; *line; line = next_line(line)) {
-		const char *end = find_char(line, '\n');
-		const char *colon = find_char(line, ':');
+		const char *end = strchrnul(line, '\n');
+		const char *colon = strchrnul(line, ':');
 		const char *at = colon < end ? skip_prefix(colon + 1, tag) : NULL;
 
 		if (at) {

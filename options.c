@@ -140,7 +140,7 @@ static int parse_bool(const char *s)
 /* Seconds with up to three decimals ("5", "0.25") to milliseconds; at most a day. */
 static long parse_seconds_ms(const char *s)
 {
-	const char *dot = find_char(s, '.');
+	const char *dot = strchrnul(s, '.');
 	char whole[8];
 	long ms, frac = 0, scale = 100;
 	size_t n = (size_t)(dot - s);
@@ -168,7 +168,7 @@ static long parse_seconds_ms(const char *s)
 /* S:R, both signals, R may be 0 to drop S. */
 static int apply_rewrite(struct parser *p, const char *spec)
 {
-	const char *colon = find_char(spec, ':');
+	const char *colon = strchrnul(spec, ':');
 	char from_text[24];
 	int from, to;
 	size_t n;
@@ -207,7 +207,7 @@ static int apply_list(struct parser *p, const char *text,
 	char item[64];
 
 	for (;;) {
-		size_t n = (size_t)(find_char(text, ',') - text);
+		size_t n = (size_t)(strchrnul(text, ',') - text);
 
 		if (n >= sizeof item)
 			return fail(p, "'%.*s...' is too long", 20, text);
@@ -426,7 +426,7 @@ static const struct option *find_short(char c)
 static int parse_long(struct parser *p, int argc, char **argv, int i)
 {
 	const char *arg = argv[i] + 2;
-	const char *eq = find_char(arg, '=');
+	const char *eq = strchrnul(arg, '=');
 	size_t n = (size_t)(eq - arg);
 	const struct option *o = find_long(arg, n);
 
@@ -470,7 +470,7 @@ static int parse_short(struct parser *p, int argc, char **argv, int i)
 
 static const char *basename_of(const char *path)
 {
-	const char *slash = find_last(path, '/');
+	const char *slash = strrchr(path, '/');
 
 	return slash ? slash + 1 : path;
 }

@@ -9,7 +9,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PIDONE_VERSION "0.1.0"
+/* The version is the VERSION file, passed in by the Makefile; a compiler
+ * run without it still builds. */
+#ifndef PIDONE_VERSION
+#define PIDONE_VERSION "unknown"
+#endif
 
 /* Kernel signal numbers run 1..64 on every Linux architecture we build for;
  * libc's NSIG differs (musl hides 32..34), so we count our own. */
@@ -85,15 +89,10 @@ size_t vfmt(char *buf, size_t size, const char *f, va_list ap)
 int open_cloexec(const char *path, int flags);
 ssize_t read_small(const char *path, char *buf, size_t size);
 
-/* text.c: string searches (pure). */
-const char *find_char(const char *s, char c);
-const char *find_last(const char *s, char c);
+/* text.c: prefixes and the environment as a list (pure). */
 const char *skip_prefix(const char *s, const char *prefix);
 const char *skip_prefix_nocase(const char *s, const char *prefix);
 const char *env_get(char *const *envp, const char *name);
-
-/* errors.c: an errno's text (pure). */
-const char *error_text(int err, char buf[16]);
 
 /* log.c: one line per message, written with one write(2). */
 enum level { LVL_ERROR, LVL_WARN, LVL_INFO };
@@ -115,6 +114,7 @@ struct inherited {
 	sigset_t mask;
 	bool sigchld_ignored;
 };
+int signals_mask(int how, const sigset_t *set, sigset_t *old);
 int signals_block_all(struct inherited *inh);
 void signals_restore(const struct inherited *inh);
 int signals_forward(const struct config *cfg, const struct run *run);

@@ -1,12 +1,6 @@
 /* relro.c: make the data the start-up relocated read-only. The linker marks
  * it (PT_GNU_RELRO) and glibc's start-up protects it, but musl's static
- * start-up does not, so pidone does it itself, first thing in main.
- *
- * With musl the page is then given back. Its one relocation (the GOT entry
- * for _DYNAMIC) made it a private copy, and only musl's TLS set-up, before
- * main, reads it: dropping the copy saves 4 KiB of private memory for as
- * long as pidone runs. tests/hardening/check-binary.sh fails if the binary
- * ever has another relocation, which could be read later. */
+ * start-up does not, so pidone does it itself, first thing in main. */
 #include "pidone.h"
 
 #include <link.h>
@@ -37,12 +31,6 @@ int relro_protect(void)
 			say_errno("mprotect RELRO");
 			return -1;
 		}
-#ifndef __GLIBC__ /* glibc's relocated pointers are read at run time */
-		if (madvise((void *)start, end - start, MADV_DONTNEED) != 0) {
-			say_errno("madvise RELRO");
-			return -1;
-		}
-#endif
 	}
 	return 0;
 }

@@ -29,67 +29,33 @@ static const uint64_t tty_signals = BIT(SIGINT) | BIT(SIGQUIT) | BIT(SIGTSTP) | 
 /* The signals that need more than forwarding, from the ones above. */
 static uint64_t special;
 
-/* Setting a signal's action: set_disposition() for SIG_DFL and SIG_IGN,
- * install() for the one action install_all() gives every signal. */
-#if defined(__x86_64__)
-/* x86-64: the bare system call, for every signal. musl's sigaction() adds a
- * kilobyte of locking for threads and abort(), which pidone has not, and
- * refuses the signals it keeps for its threads (32..34), which a sender may
- * still use (glibc's SIGRTMIN is 34). A handler returns through the restorer
- * given with it, which x86-64 requires: rt_sigreturn, below. */
-#ifndef SA_RESTORER
-#define SA_RESTORER 0x04000000
-#endif
-
-struct kernel_sigaction { /* the kernel's struct sigaction here */
+/* The kernel's record of a signal's action, as rt_sigaction(2) reads and
+ * writes it: the handler first, as on every architecture pidone is built
+ * for; flags, restorer and mask stay as libc made them. */
+struct kernel_action {
 	void (*handler)(int);
 	unsigned long flags;
 	void (*restorer)(void);
-	uint64_t mask;
+	unsigned long mask[MAXSIG / (8 * sizeof(unsigned long))];
 };
 
-void pidone_sigreturn(void) __attribute__((visibility("hidden")));
-__asm__(".pushsection .text.pidone_sigreturn, \"ax\", @progbits\n"
-	".globl pidone_sigreturn\n"
-	".hidden pidone_sigreturn\n"
-	".type pidone_sigreturn, @function\n"
-	"pidone_sigreturn:\n"
-	"	mov $15, %eax\n" /* SYS_rt_sigreturn */
-	"	syscall\n"
-	".size pidone_sigreturn, . - pidone_sigreturn\n"
-	".popsection");
-
-/* old, if not NULL, gets the handler sig had. */
-static int kernel_action(int sig, void (*handler)(int), unsigned long flags, uint64_t mask,
-			 void (**old)(int))
+/* The bare rt_sigprocmask: libc will not block the signals it keeps for
+ * itself (glibc 32 and 33) or hides them in the mask it returns (musl
+ * 32..34), and pidone must hold every signal at start-up and give the
+ * command back exactly the mask it was given. */
+int signals_mask(int how, const sigset_t *set, sigset_t *old)
 {
-	struct kernel_sigaction k = { handler, flags | SA_RESTORER, pidone_sigreturn, mask }, was;
-
-	if (syscall(SYS_rt_sigaction, sig, &k, old ? &was : NULL, sizeof k.mask) != 0)
-		return -1;
-	if (old)
-		*old = was.handler;
-	return 0;
+	return (int)syscall(SYS_rt_sigprocmask, how, set, old, MAXSIG / 8);
 }
 
-static int set_disposition(int sig, void (*how)(int), void (**old)(int))
+static void fill_all(sigset_t *set)
 {
-	return kernel_action(sig, how, 0, 0, old);
+	/* sigfillset() leaves out the signals libc keeps (musl: 32..34). */
+	memset(set, 0xff, sizeof *set);
 }
 
-struct installer {
-	const struct sigaction *sa;
-};
-
-static int install(struct installer *in, int sig)
-{
-	uint64_t mask;
-
-	memcpy(&mask, &in->sa->sa_mask, sizeof mask); /* signals 1..64 */
-	return kernel_action(sig, in->sa->sa_handler, (unsigned long)in->sa->sa_flags, mask,
-			     NULL);
-}
-#else
+/* SIG_DFL or SIG_IGN for sig through libc, which takes every signal below
+ * 32; old, if not NULL, gets the handler sig had. */
 static int set_disposition(int sig, void (*how)(int), void (**old)(int))
 {
 	struct sigaction sa = { .sa_handler = how }, was;
@@ -101,67 +67,48 @@ static int set_disposition(int sig, void (*how)(int), void (**old)(int))
 	return 0;
 }
 
-#if defined(__aarch64__) || defined(__riscv)
-/* Installing the same action on every signal: libc's sigaction() for the
- * first, then the kernel's record of it, restorer included, copied with one
- * bare system call each. That is a tenth of the instructions of 64 calls to
- * libc, and it reaches the signals libc keeps for its threads (musl 32..34,
- * glibc 32..33), which a sender may still use (glibc's SIGRTMIN is 34):
- * pidone has no threads. */
-struct kernel_sigaction { /* opaque here: read from the kernel, given back */
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
-
-struct installer {
-	const struct sigaction *sa;
-	struct kernel_sigaction model;
-	bool have_model;
-};
-
-static int install(struct installer *in, int sig)
+/* The record libc makes for a handler pidone installs, restorer and all,
+ * read back from the kernel; made on SIGCHLD at its default, because musl's
+ * sigaction() unblocks 33 and 34 the first time it installs a real handler.
+ * The record is then given to every signal with the bare system call, which
+ * reaches the signals libc refuses (musl 32..34, glibc 32..33): a sender
+ * may use them, and glibc's SIGRTMIN is 34. */
+static int model_action(struct kernel_action *model, const struct sigaction *sa)
 {
-	if (in->have_model)
-		return (int)syscall(SYS_rt_sigaction, sig, &in->model, NULL, sizeof in->model.mask);
-	if (sigaction(sig, in->sa, NULL) != 0 ||
-	    syscall(SYS_rt_sigaction, sig, NULL, &in->model, sizeof in->model.mask) != 0)
+	struct sigaction dfl = *sa;
+
+	dfl.sa_handler = SIG_DFL;
+	if (sigaction(SIGCHLD, &dfl, NULL) != 0 ||
+	    syscall(SYS_rt_sigaction, SIGCHLD, NULL, model, MAXSIG / 8) != 0)
 		return -1;
-	in->have_model = true;
+	model->handler = sa->sa_handler; /* or sa_sigaction: the same place */
 	return 0;
 }
-#else
-struct installer {
-	const struct sigaction *sa;
-};
-
-static int install(struct installer *in, int sig)
-{
-	return sigaction(sig, in->sa, NULL);
-}
-#endif
-#endif
 
 /* sa for every signal but those in except. One the environment keeps for
  * itself (valgrind: SIGRTMAX, refused with EINVAL) stays as it is; with warn
  * set, a warning names it. */
 static int install_all(const struct sigaction *sa, uint64_t except, bool warn)
 {
-	struct installer in = { .sa = sa };
+	struct kernel_action model;
 
+	if (model_action(&model, sa) != 0) {
+		say_errno("sigaction");
+		return -1;
+	}
 	for (int sig = 1; sig <= MAXSIG; sig++) {
-		char name[16], buf[16];
+		char name[16];
 
-		if ((BIT(sig) & except) || install(&in, sig) == 0)
+		if ((BIT(sig) & except) ||
+		    syscall(SYS_rt_sigaction, sig, &model, NULL, MAXSIG / 8) == 0)
 			continue;
 		if (errno != EINVAL) {
-			say("sigaction %s: %s", signal_name(sig, name), error_text(errno, buf));
+			say("sigaction %s: %s", signal_name(sig, name), strerror(errno));
 			return -1;
 		}
 		if (warn)
 			note(LVL_WARN, "signal", "cannot forward %s: %s", signal_name(sig, name),
-			     error_text(errno, buf));
+			     strerror(errno));
 	}
 	return 0;
 }
@@ -193,24 +140,14 @@ static __attribute__((noinline)) int special_signal(int sig, const siginfo_t *in
 }
 
 /* kill() that leaves errno alone: a handler must not change it under the
- * code it interrupted, and saving it costs more than the system call. */
-static long kill_quiet(pid_t pid, int sig)
+ * code it interrupted. */
+static int kill_quiet(pid_t pid, int sig)
 {
-#if defined(__x86_64__)
-	long ret;
-
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "0"((long)SYS_kill), "D"((long)pid), "S"((long)sig)
-			 : "rcx", "r11", "memory");
-	return ret;
-#else
 	int saved = errno;
-	long ret = kill(pid, sig);
+	int ret = kill(pid, sig);
 
 	errno = saved;
 	return ret;
-#endif
 }
 
 static RARE void say_forwarded(int sig)
@@ -243,12 +180,6 @@ bool signals_forwarded(int sig)
 	return sig > 0 && sig <= MAXSIG && forwarded[sig];
 }
 
-static void fill_all(sigset_t *set)
-{
-	/* sigfillset() leaves out the signals libc reserves (musl: 32..34). */
-	memset(set, 0xff, sizeof *set);
-}
-
 /* Block every signal before forking, so none is lost or acted on by default
  * while the child is set up; note what the child must get back. */
 int signals_block_all(struct inherited *inh)
@@ -257,7 +188,7 @@ int signals_block_all(struct inherited *inh)
 	sigset_t all;
 
 	fill_all(&all);
-	if (sigprocmask(SIG_SETMASK, &all, &inh->mask) != 0) {
+	if (signals_mask(SIG_SETMASK, &all, &inh->mask) != 0) {
 		say_errno("sigprocmask");
 		return -1;
 	}
@@ -276,7 +207,7 @@ void signals_restore(const struct inherited *inh)
 {
 	if (inh->sigchld_ignored)
 		set_disposition(SIGCHLD, SIG_IGN, NULL);
-	sigprocmask(SIG_SETMASK, &inh->mask, NULL);
+	signals_mask(SIG_SETMASK, &inh->mask, NULL);
 }
 
 /* Forward every catchable signal but SIGCHLD to the command, then let them
@@ -298,7 +229,7 @@ int signals_forward(const struct config *cfg, const struct run *run)
 	if (install_all(&sa, BIT(SIGKILL) | BIT(SIGSTOP) | BIT(SIGCHLD), verbose) != 0)
 		return -1;
 	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) {
+	if (signals_mask(SIG_SETMASK, &none, NULL) != 0) {
 		say_errno("sigprocmask");
 		return -1;
 	}
@@ -315,7 +246,7 @@ int signals_block_for_loop(sigset_t *waitset)
 	sigaddset(waitset, SIGCHLD);
 	sigaddset(waitset, SIGTERM);
 	sigaddset(waitset, SIGINT);
-	if (sigprocmask(SIG_SETMASK, waitset, NULL) != 0) {
+	if (signals_mask(SIG_SETMASK, waitset, NULL) != 0) {
 		say_errno("sigprocmask");
 		return -1;
 	}
@@ -328,6 +259,7 @@ int signals_pause(void)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 
+	fill_all(&ign.sa_mask);
 	return install_all(&ign, BIT(SIGKILL) | BIT(SIGSTOP) | BIT(SIGCHLD) | BIT(SIGTERM) |
 				 BIT(SIGINT), false);
 }

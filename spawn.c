@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* The command's path after a PATH search, in the manner of execvp(), but
@@ -18,7 +17,7 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 	tried[0] = '\0';
 	if (cmd[0] == '\0') /* as execvp(): no file has an empty name */
 		return ENOENT;
-	if (*find_char(cmd, '/')) {
+	if (*strchrnul(cmd, '/')) {
 		execve(cmd, argv, environ);
 		fmt(tried, triedlen, "%s", cmd);
 		return errno;
@@ -27,7 +26,7 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 	if (!path)
 		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	for (size_t len = strlen(cmd);;) {
-		size_t n = (size_t)(find_char(path, ':') - path);
+		size_t n = (size_t)(strchrnul(path, ':') - path);
 		char file[PATH_MAX];
 
 		if (n + 2 + len < sizeof file) {
@@ -54,7 +53,7 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 static void run_child(const struct config *cfg, const struct inherited *inh,
 		      bool foreground)
 {
-	char tried[PATH_MAX], buf[16];
+	char tried[PATH_MAX];
 	int err;
 
 	if (!cfg->single_child) {
@@ -70,12 +69,12 @@ static void run_child(const struct config *cfg, const struct inherited *inh,
 	err = exec_search(cfg->argv, tried, sizeof tried);
 	/* ENOENT for a file that exists: its #! interpreter or loader is missing.
 	 * Without a '/', tried is the bare name PATH did not have: not a file. */
-	if (err == ENOENT && *find_char(tried, '/') && access(tried, F_OK) == 0) {
+	if (err == ENOENT && *strchrnul(tried, '/') && access(tried, F_OK) == 0) {
 		say("exec %.200s: %s (its interpreter or loader is missing)", tried,
-		    error_text(err, buf));
+		    strerror(err));
 		_exit(EXIT_CANNOT_RUN);
 	}
-	say("exec %.200s: %s", tried, error_text(err, buf));
+	say("exec %.200s: %s", tried, strerror(err));
 	_exit(err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 }
 
@@ -86,10 +85,7 @@ int spawn(const struct config *cfg, const struct inherited *inh, struct run *run
 	 * the shell that started pidone in the background. */
 	pid_t fg = cfg->single_child ? -1 : tty_group();
 	bool foreground = fg > 0 && fg == getpgrp();
-	/* The bare system call: libc's fork() would block and restore every
-	 * signal around it and run atfork handlers, for threads pidone has not.
-	 * The child below calls nothing that needs libc's view of it updated. */
-	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	pid_t pid = fork();
 
 	if (pid < 0) {
 		say_errno("fork");

@@ -1,54 +1,27 @@
-/* text.c: the few string searches pidone makes, each a plain loop. musl's
- * strchr(), strcspn(), strrchr(), strncmp(), strncasecmp(), getenv() and
- * bsearch() are tuned for long inputs and pull in one another: a thirtieth
- * of the binary, for strings of a few dozen bytes. Pure: no system calls. */
+/* text.c: prefixes and the environment as a list (pure: no system calls). */
 #include "pidone.h"
 
-/* The first c in s, or the NUL that ends s (GNU's strchrnul()). */
-const char *find_char(const char *s, char c)
-{
-	while (*s && *s != c)
-		s++;
-	return s;
-}
-
-/* The last c in s, or NULL if there is none (strrchr()). */
-const char *find_last(const char *s, char c)
-{
-	const char *last = NULL;
-
-	for (; *s; s++)
-		if (*s == c)
-			last = s;
-	return last;
-}
+#include <string.h>
+#include <strings.h>
 
 /* s past prefix if s starts with it, else NULL. */
 const char *skip_prefix(const char *s, const char *prefix)
 {
-	for (; *prefix; s++, prefix++)
-		if (*s != *prefix)
-			return NULL;
-	return s;
+	size_t n = strlen(prefix);
+
+	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
 }
 
-/* s past prefix if s starts with it in any case, else NULL; prefix is in
- * capitals ("SIG", "TERM"). libc's strcasecmp pair costs 300 bytes. */
+/* The same in any case of s ("sigterm" for "SIG"). */
 const char *skip_prefix_nocase(const char *s, const char *prefix)
 {
-	for (; *prefix; s++, prefix++) {
-		unsigned char c = (unsigned char)*s;
+	size_t n = strlen(prefix);
 
-		if (c >= 'a' && c <= 'z')
-			c -= 'a' - 'A';
-		if (c != (unsigned char)*prefix)
-			return NULL;
-	}
-	return s;
+	return strncasecmp(s, prefix, n) == 0 ? s + n : NULL;
 }
 
-/* The value of the variable name in envp, or NULL (getenv() for any
- * environment). */
+/* The value of the variable name in envp, or NULL: getenv() for an
+ * environment given as an argument, so that the option parser stays pure. */
 const char *env_get(char *const *envp, const char *name)
 {
 	for (; envp && *envp; envp++) {

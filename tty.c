@@ -5,26 +5,16 @@
 #include "pidone.h"
 
 #include <signal.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-/* tcgetpgrp() and tcsetpgrp() on stdin, as the bare ioctl: libc's ioctl()
- * brings conversions for requests pidone never makes. */
 pid_t tty_group(void)
 {
-	int pgrp;
-
-	if (syscall(SYS_ioctl, STDIN_FILENO, TIOCGPGRP, &pgrp) != 0)
-		return -1;
-	return pgrp;
+	return tcgetpgrp(STDIN_FILENO);
 }
 
 int tty_set_group(pid_t pgid)
 {
-	int pgrp = pgid;
-
-	return (int)syscall(SYS_ioctl, STDIN_FILENO, TIOCSPGRP, &pgrp);
+	return tcsetpgrp(STDIN_FILENO, pgid);
 }
 
 /* Whether pidone's group owns the terminal on stdin now. */
@@ -43,11 +33,11 @@ void tty_give(pid_t pgid)
 
 	sigemptyset(&ttou);
 	sigaddset(&ttou, SIGTTOU);
-	if (sigprocmask(SIG_BLOCK, &ttou, &old) != 0) {
+	if (signals_mask(SIG_BLOCK, &ttou, &old) != 0) {
 		say_errno("sigprocmask");
 		return;
 	}
 	if (tty_set_group(pgid) != 0)
 		say_errno("tcsetpgrp");
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	signals_mask(SIG_SETMASK, &old, NULL);
 }

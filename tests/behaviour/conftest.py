@@ -21,6 +21,8 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PIDONE = os.environ.get("PIDONE", os.path.join(ROOT, "pidone"))
+# The same code with test hooks (PIDONE_TEST_*), which the shipped binary has not.
+HOOKS = os.environ.get("PIDONE_HOOKS", os.path.join(ROOT, "build", "hooks", "pidone"))
 PYTHON = "/usr/bin/python3"
 MODES = ("pid1", "subreaper")
 

@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from conftest import (EVENT, MODES, PIDONE, PYTHON, children_of, descendants_of, py, run,
+from conftest import (EVENT, HOOKS, MODES, PIDONE, PYTHON, children_of, descendants_of, py, run,
                       sh, state_of, status_field, wait_until, write_script)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -220,6 +220,19 @@ def test_realtime_signals_libc_keeps_for_itself_reach_the_child_too(mode, start,
     assert init.wait(timeout=EVENT) == 128 + sig
 
 
+@pytest.mark.parametrize("sig", [32, 33, 34])
+def test_realtime_signals_libc_keeps_that_come_during_start_up_reach_the_child(mode, start, sig):
+    """The hook build sends pidone the signal itself right after it blocked
+    every signal, before any handler is set: it must wait there, blocked,
+    and be forwarded once the handlers are in. glibc's sigprocmask() would
+    leave 32 and 33 open, and musl's sigaction() opens 33 and 34 with the
+    first handler it sets, each at the default: dropped by PID 1, fatal to
+    pidone otherwise."""
+    env = dict(os.environ, PIDONE_TEST_RAISE=str(sig))
+    init = start(mode, ["sleep", "30"], init=[HOOKS], env=env)
+    assert init.wait(timeout=EVENT) == 128 + sig, init.stderr_text
+
+
 def test_realtime_signals_keep_their_count_in_a_burst(mode, start):
     """A burst sent as fast as the test can: 50 x SIGRTMIN, 300 x SIGRTMIN+1,
     50 x SIGRTMIN+16, then SIGRTMAX. Queued real-time signals come out lowest
@@ -305,8 +318,10 @@ def test_orphan_of_the_command_is_reparented_to_pidone_and_reaped(mode, start):
 
 # --- inherited state: signal mask, ignored signals, descriptors ---------------
 
-BLOCKED = [signal.SIGUSR1, signal.SIGWINCH, SIGRTMIN + 2, SIGRTMAX]
-IGNORED = [signal.SIGUSR2, signal.SIGPIPE, signal.SIGHUP, SIGRTMIN + 6]
+# 32..34 too: libc keeps them (glibc will not block 32 and 33, musl hides
+# 32..34 in the mask it reports), and a parent may still have set them.
+BLOCKED = [signal.SIGUSR1, signal.SIGWINCH, 32, 33, 34, SIGRTMIN + 2, SIGRTMAX]
+IGNORED = [signal.SIGUSR2, signal.SIGPIPE, signal.SIGHUP, 33, SIGRTMIN + 6]
 
 
 def _with_signals(blocked, ignored):

@@ -320,9 +320,14 @@ if who == "command" and os.fork() == 0:
     os.write(1, b"leftover ready\\n")
     while True:
         signal.pause()
+# A wake-up pipe, not signal.pause(), which can sleep through a signal
+# that lands just before it.
+wake_r, wake_w = os.pipe()
+os.set_blocking(wake_w, False)
+signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
 os.write(1, f"{who} ready\\n".encode())
-while True:
-    signal.pause()
+for _ in range(1000000):
+    os.read(wake_r, 512)
 """
 
 

@@ -10,10 +10,8 @@
 #   RELRO         PT_GNU_RELRO present, and BIND_NOW (DF_BIND_NOW or DF_1_NOW):
 #                 full RELRO, the GOT is read-only before main()
 #   no TEXTREL    no relocations in the text (-z text)
-#   one reloc     musl builds: the only relocation is the GOT entry for
-#                 _DYNAMIC, which musl's start-up reads before main. relro.c
-#                 drops the RELRO page after that, so a second relocation
-#                 (a pointer in a table, say) would be read unrelocated later.
+#   separate-code the executable segment holds code only: no ELF headers or
+#                 read-only data that could be run as instructions
 #   canaries      -fstack-protector-strong: the shipped binary is stripped,
 #                 so its own functions cannot be told apart from libc's (musl
 #                 is built with canaries too) in the disassembly. The objects
@@ -106,24 +104,14 @@ else
 	pass "TEXTREL: none"
 fi
 
-# musl: exactly one relocation, R_*_RELATIVE to _DYNAMIC (see relro.c)
-if $glibc; then
-	note "one reloc: a glibc build keeps its RELRO page (relro.c): any relocations will do"
-else
-	dynamic=$(echo "$phdrs" | awk '$1 == "DYNAMIC" { sub(/^0x0*/, "", $3); print $3 }')
-	relocs=$(readelf -rW "$bin" | awk '$3 ~ /^R_/ { printf "%s%s %s", sep, $3, $NF; sep = "; " }')
-	case "$relocs" in
-	*";"* | "") ok=false ;;
-	*_RELATIVE" $dynamic") ok=true ;;
-	*) ok=false ;;
-	esac
-	if [ -n "$dynamic" ] && $ok; then
-		pass "one reloc: only the GOT entry for _DYNAMIC (relro.c may drop its page)"
-	else
-		fail "one reloc: relro.c drops the RELRO page, but the relocations are:" \
-			"${relocs:-none} (_DYNAMIC at ${dynamic:-?})"
-	fi
-fi
+# separate code: the executable segment maps no headers or data (-z
+# separate-code, the linker's default), so they cannot be run as code
+exec_offset=$(echo "$phdrs" | awk '$1 == "LOAD" && / E / { print $2 }')
+case "$exec_offset" in
+"" | *" "*) fail "separate-code: not one executable segment (${exec_offset:-none})" ;;
+0x000000 | 0x0) fail "separate-code: the executable segment starts at the ELF header" ;;
+*) pass "separate-code: code alone in its segment (file offset $exec_offset)" ;;
+esac
 
 # stack protector, from the objects the binary was linked from
 objs=$(ls "$objdir"/*.o 2>/dev/null)

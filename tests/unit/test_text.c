@@ -1,5 +1,5 @@
-/* test_text.c: the string searches of text.c, which stand in for libc's
- * strchrnul, strrchr, prefix compares (strncmp, strncasecmp) and getenv. */
+/* test_text.c: prefixes, in any case or exact, and variables looked up in an
+ * environment given as a list (text.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,50 +11,6 @@
 #include "pidone.h"
 
 #define ENV(...) ((char *[]){ __VA_ARGS__, NULL })
-
-/* ---- find_char: the first c, or the end of the string ---------------- */
-
-static void find_char_finds_the_first_of_several(void **state)
-{
-	const char *s = "a:b:c";
-
-	(void)state;
-	assert_ptr_equal(find_char(s, ':'), s + 1);
-}
-
-static void find_char_without_a_match_gives_the_terminating_nul(void **state)
-{
-	const char *s = "abc";
-
-	(void)state;
-	assert_ptr_equal(find_char(s, ':'), s + 3);
-	assert_int_equal(*find_char(s, ':'), '\0');
-}
-
-static void find_char_in_the_empty_string_gives_it_back(void **state)
-{
-	const char *s = "";
-
-	(void)state;
-	assert_ptr_equal(find_char(s, '/'), s);
-}
-
-/* ---- find_last: the last c, or NULL ---------------------------------- */
-
-static void find_last_finds_the_last_of_several(void **state)
-{
-	const char *s = "1 (a) b) S";
-
-	(void)state;
-	assert_ptr_equal(find_last(s, ')'), s + 7);
-}
-
-static void find_last_without_a_match_gives_null(void **state)
-{
-	(void)state;
-	assert_null(find_last("pidone", '/'));
-	assert_null(find_last("", '/'));
-}
 
 /* ---- skip_prefix ----------------------------------------------------- */
 
@@ -155,11 +111,6 @@ static void env_get_in_no_environment_gives_null(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(find_char_finds_the_first_of_several),
-		cmocka_unit_test(find_char_without_a_match_gives_the_terminating_nul),
-		cmocka_unit_test(find_char_in_the_empty_string_gives_it_back),
-		cmocka_unit_test(find_last_finds_the_last_of_several),
-		cmocka_unit_test(find_last_without_a_match_gives_null),
 		cmocka_unit_test(skip_prefix_gives_what_follows_the_prefix),
 		cmocka_unit_test(skip_prefix_of_the_whole_string_gives_its_end),
 		cmocka_unit_test(skip_prefix_that_differs_gives_null),

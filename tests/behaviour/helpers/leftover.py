@@ -135,6 +135,11 @@ if not opts.foreground:  # in the foreground there is no launcher to tell
 os.close(write_end)
 if opts.stop:
     os.kill(os.getpid(), signal.SIGSTOP)
+# signal.pause() would sleep through a signal that lands after Python's
+# last look for one and before the pause itself; a wake-up pipe cannot.
+wake_r, wake_w = os.pipe()
+os.set_blocking(wake_w, False)
+signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
 for _ in range(100000):
-    signal.pause()
+    os.read(wake_r, 512)
 os._exit(1)

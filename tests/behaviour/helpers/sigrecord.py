@@ -30,6 +30,11 @@ for sig in range(1, signal.SIGRTMAX + 1):
         signal.signal(sig, report)
     except (OSError, ValueError):
         pass
+# signal.pause() would sleep through a signal that lands after Python's
+# last look for one and before the pause itself; a wake-up pipe cannot.
+wake_r, wake_w = os.pipe()
+os.set_blocking(wake_w, False)
+signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
 os.write(1, f"{who} ready\n".encode())
-while True:
-    signal.pause()
+for _ in range(1000000):
+    os.read(wake_r, 512)
