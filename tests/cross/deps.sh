@@ -7,6 +7,8 @@
 #   musl-dev:ARCH                     /usr/lib/MUSL (rcrt1.o, libc.a), MUSL-gcc
 #   linux-libc-dev-ARCH-cross         /usr/TRIPLE/include/{linux,asm,asm-generic}
 #                                     (only a Recommends of gcc-TRIPLE)
+#   libc6-dev-ARCH-cross              static glibc for the tests' sigrecord.c
+#                                     (also only a Recommends)
 #   qemu-user-static                  qemu-QEMU-static, /usr/lib/binfmt.d
 #   busybox-static:ARCH               not installed (it would replace the
 #                                     host's busybox): fetched with apt-get
@@ -30,6 +32,7 @@ for entry in "$@"; do
 	need "/usr/bin/$triple-gcc" "gcc-$triple"
 	need "/usr/lib/$musl/rcrt1.o" "musl-dev:$arch"
 	need "/usr/$triple/include/asm/unistd.h" "linux-libc-dev-$arch-cross"
+	need "/usr/$triple/lib/libc.a" "libc6-dev-$arch-cross"
 	need "/usr/bin/qemu-$qemu-static" qemu-user-static
 done
 need /usr/bin/readelf binutils
