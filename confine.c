@@ -49,8 +49,15 @@ static const unsigned short allowed[] = {
 	SYS_rt_sigprocmask,
 	SYS_rt_sigaction,     /* a fault in pidone: die of it */
 	SYS_write,            /* messages */
-	SYS_clock_gettime,    /* drain deadlines, JSON times, where the vDSO */
-#ifdef SYS_clock_gettime64 /* cannot answer */
+	/* drain deadlines, JSON times, where the vDSO cannot answer: 32-bit
+	 * musl tries the 64-bit time call first, then the old one */
+#ifdef SYS_clock_gettime
+	SYS_clock_gettime,
+#endif
+#ifdef SYS_clock_gettime32
+	SYS_clock_gettime32,
+#endif
+#ifdef SYS_clock_gettime64
 	SYS_clock_gettime64,
 #endif
 	SYS_getpid,

@@ -1,8 +1,12 @@
 #!/usr/bin/python3
 """pidone's benchmark: pidone against tini, tini-static, dumb-init and
-catatonit, measured in one run, printed as one Markdown table.
+catatonit, with a minimal pause program built here (refpause) as the floor,
+measured in one run, printed as two Markdown tables: the figures a user feels
+(stop time and data kept under `docker stop`, size, idle memory, wake-ups,
+start-up, orphans, signals) with pidone's targets, then instruction and
+system-call counts for information.
 
-    bench.py [--quick] [--pidone PATH] [--helpers DIR]
+    bench.py [--quick] [--pidone PATH] [--helpers DIR] [--only STEP]...
 
 Needs root (pid namespaces, a pids cgroup, ptrace). Installs nothing: a
 missing peer or tool skips its column or rows with a message on stderr.
@@ -43,10 +47,25 @@ WAIT_NAMES = {"wait4", "waitid", "rt_sigtimedwait", "rt_sigsuspend", "pause",
 
 QUICK = dict(runtime_rounds=40, idle_window=2.0, paced_strace=300,
              paced_icount=50, burst_strace=1000, big=2000, big_reps=3, lat_rounds=300, mem_starts=3,
-             fwd_strace=100, fwd_icount=50, rt_burst=10000)
+             fwd_strace=100, fwd_icount=50, rt_burst=10000, stop_runs=3, stuck_runs=1)
 FULL = dict(runtime_rounds=300, idle_window=10.0, paced_strace=10000,
             paced_icount=1000, burst_strace=10000, big=50000, big_reps=5, lat_rounds=3000, mem_starts=9,
-            fwd_strace=2000, fwd_icount=300, rt_burst=10000)
+            fwd_strace=2000, fwd_icount=300, rt_burst=10000, stop_runs=10, stuck_runs=3)
+
+# The `docker stop` scenario: helpers the command daemonizes, the records
+# each writes on SIGTERM (about 1 ms each), and docker's SIGKILL fallback.
+STOP_HELPERS = 3
+STOP_RECORDS = 100
+STOP_TIMEOUT = 10.0
+
+# The issue's targets for pidone (amd64, musl): the figures a user feels.
+SIZE_TARGET = 64 * 1024
+PSS_TARGET = 64
+PRIVATE_TARGET = 16
+
+# The floor: a minimal pause program built here (bench/refpause.c). It runs
+# no command, so it has a column only where a pause program can be measured.
+FLOOR = "refpause"
 
 # Every init and helper runs with this environment, the one `docker run -t`
 # gives a container, so runs on different machines compare (an init that
@@ -281,6 +300,14 @@ class Bench:
                 note(f"{path} not found: no {name} column (apt-get install "
                      f"{name.split('-')[0]})")
         self.names = [n for n, _ in self.inits]
+        self.floor = None
+        path = args.refpause or os.path.join(self.h, FLOOR)
+        if os.access(path, os.X_OK):
+            self.floor = os.path.abspath(path)
+            self.names.append(FLOOR)
+        else:
+            note(f"{path} not found: no {FLOOR} column (make build/bench/{FLOOR}; "
+                 f"needs musl-gcc, apt-get install musl-tools)")
         self.have = {t: shutil.which(t) for t in ("strace", "valgrind", "taskset")}
         for t, p in self.have.items():
             if not p:
@@ -292,20 +319,140 @@ class Bench:
     def helper(self, name):
         return os.path.join(self.h, name)
 
-    def row(self, metric, values, cells=None, better="lower", basis=None, note_=None):
+    def row(self, metric, values, cells=None, better="lower", basis=None, target=None,
+            info=False):
+        """One table row. basis: the peers the ratio is taken against (all
+        but pidone and the floor unless given); target: (text, verdict) for
+        pidone, verdict(row) saying whether it is met; info: the row goes to
+        the second table, figures for information with no ratio or target."""
         self.rows.append(dict(metric=metric, values=values, cells=cells or {},
-                              better=better, basis=basis, note=note_))
+                              better=better, basis=basis, target=target, info=info))
+
+    def peers(self, values):
+        return [n for n in values if n not in ("pidone", FLOOR)]
+
+    # -- docker stop with daemonized helpers --
+    def stop(self):
+        """`docker stop`: SIGTERM to PID 1, SIGKILL 10 s later if it is
+        still there. The command (bench/daemons.c) has daemonized helpers
+        that need about STOP_RECORDS ms on SIGTERM to write their data."""
+        k, runs = STOP_HELPERS, self.a["stop_runs"]
+        times, kept, records, killed = {}, {}, {}, {}
+        for _ in range(runs):  # round-robin, as for the other timed rows
+            for name, path in self.inits:
+                res = self.one_stop(name, path, k)
+                if res is None:
+                    continue
+                ms, done, recs, was_killed = res
+                times.setdefault(name, []).append(ms)
+                kept[name] = kept.get(name, 0) + done
+                records[name] = records.get(name, 0) + recs
+                killed[name] = killed.get(name, 0) + was_killed
+        values, cells, kvalues, kcells = {}, {}, {}, {}
+        for name in times:
+            t = sorted(times[name])
+            n = len(t)
+            values[name] = statistics.median(t)
+            cells[name] = f"{values[name]:,.1f} ({t[0]:,.1f}–{t[-1]:,.1f})"
+            if killed[name]:
+                cells[name] += f", SIGKILLed at {STOP_TIMEOUT:g} s in {killed[name]} of {n}"
+            kvalues[name] = records[name] / (n * k * STOP_RECORDS)
+            whole = ("all" if kept[name] == n * k else "none" if kept[name] == 0
+                     else f"{kept[name]} of {n * k}")
+            kcells[name] = (f"{whole} ({kept[name]}/{n * k} helpers, "
+                            f"{records[name]:,}/{n * k * STOP_RECORDS:,} records)")
+        self.row(f"`docker stop` with {k} daemonized helpers: data kept ({runs} stops)",
+                 kvalues, kcells, better="higher",
+                 target=("all", lambda r: verdict(
+                     r["values"].get("pidone") == 1
+                     and kept.get("pidone") == k * len(times["pidone"]))))
+        self.row(f"`docker stop` with {k} daemonized helpers: ms from SIGTERM to an empty "
+                 f"namespace, median (range)", values, cells, basis=[],
+                 target=(f"< {STOP_TIMEOUT:g} s", lambda r: verdict(
+                     not killed.get("pidone") and r["values"].get("pidone", 1e9)
+                     < STOP_TIMEOUT * 1000)))
+        self.stuck()
+
+    def stuck(self):
+        """The cost side: a helper that ignores SIGTERM keeps pidone in its
+        grace period (5 s by default) until its SIGKILL; docker's comes at 10."""
+        runs = self.a["stuck_runs"]
+        times, killed = {}, {}
+        for _ in range(runs):
+            for name, path in self.inits:
+                res = self.one_stop(name, path, 1, stuck=True)
+                if res is not None:
+                    times.setdefault(name, []).append(res[0])
+                    killed[name] = killed.get(name, 0) + res[3]
+        values, cells = {}, {}
+        for name, t in times.items():
+            t.sort()
+            values[name] = statistics.median(t)
+            cells[name] = f"{values[name]:,.1f}" + (f" ({t[0]:,.1f}–{t[-1]:,.1f})"
+                                                    if len(t) > 1 else "")
+            if killed[name]:
+                cells[name] += f", SIGKILLed at {STOP_TIMEOUT:g} s in {killed[name]} of {len(t)}"
+        self.row(f"`docker stop` with a daemonized helper that ignores SIGTERM: ms from "
+                 f"SIGTERM to an empty namespace ({runs} stop{'s' if runs > 1 else ''})",
+                 values, cells, basis=[],
+                 target=(f"< {STOP_TIMEOUT:g} s", lambda r: verdict(
+                     not killed.get("pidone") and r["values"].get("pidone", 1e9)
+                     < STOP_TIMEOUT * 1000)))
+
+    def one_stop(self, name, path, k, stuck=False):
+        """(ms from SIGTERM until the namespace is empty, helpers whose
+        marker is there, records written, 1 if docker's SIGKILL was needed)."""
+        d = tempfile.mkdtemp(prefix="stop.", dir=self.tmp)
+        ready_r, ready_w = os.pipe()
+        r = Run(["unshare", "-fp", "--mount-proc", path, "--", self.helper("daemons"),
+                 str(k), d, str(ready_w), str(STOP_RECORDS)] + (["stuck"] if stuck else []),
+                pass_fds=(ready_w,))
+        os.close(ready_w)
+        try:
+            r.find_init()
+            read_exact(ready_r, k + 1, 10)  # every helper's handler is set
+            r.idle()
+            t0 = time.monotonic()
+            os.kill(r.init_pid, signal.SIGTERM)
+            was_killed = 0
+            try:
+                # unshare waits for the init, whose exit waits for every
+                # other process of its namespace: then it is empty.
+                r.p.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.kill(r.init_pid, signal.SIGKILL)  # docker's fallback
+                was_killed = 1
+                r.p.wait(10)
+            ms = (time.monotonic() - t0) * 1000
+        except Exception as e:
+            note(f"stop {name}: {type(e).__name__}: {e}")
+            r.kill()
+            return None
+        finally:
+            os.close(ready_r)
+        done = recs = 0
+        for i in range(k):
+            done += os.path.exists(os.path.join(d, f"helper.{i}.done"))
+            try:
+                with open(os.path.join(d, f"helper.{i}")) as f:
+                    recs += sum(1 for _ in f)
+            except OSError:
+                pass
+        shutil.rmtree(d, ignore_errors=True)
+        return ms, done, recs, was_killed
 
     # -- size --
     def size(self):
         values, cells, static = {}, {}, {}
-        for name, path in self.inits:
+        for name, path in self.inits + ([(FLOOR, self.floor)] if self.floor else []):
             values[name] = os.path.getsize(path)
             static[name] = is_static(path)
             cells[name] = f"{values[name]:,} ({'static' if static[name] else 'dynamic'})"
         self.row("binary size, bytes", values, cells,
-                 basis=[n for n in self.names[1:] if static[n]],
-                 note_="size")
+                 basis=[n for n in self.peers(values) if static[n]],
+                 target=(f"≤ {SIZE_TARGET:,}", lambda r: verdict(
+                     r["values"]["pidone"] <= SIZE_TARGET and static["pidone"],
+                     f"{r['values']['pidone']:,}")))
 
     # -- idle memory and wake-ups, normal and pause mode --
     def idle(self):
@@ -317,17 +464,12 @@ class Bench:
         for name, path in self.inits:
             runs[name] = unshare([path], ["/bin/sleep", "600"])
         pause = {}
-        for name, path in self.inits:
-            if name in ("pidone", "catatonit"):
-                pause[name] = Run(["unshare", "-fp", path, "-P"])
+        for name, path in self.pause_inits():
+            pause[name] = Run(["unshare", "-fp", *path])
         try:
             for r in list(runs.values()) + list(pause.values()):
                 r.find_init()
                 r.idle()
-            for r in runs.values():
-                command_started(r, "sleep")
-            mem = {n: smaps(r.init_pid) for n, r in runs.items()}
-            pmem = {n: smaps(r.init_pid) for n, r in pause.items()}
             w = self.a["idle_window"]
             idling = {**runs, **{"P" + k: v for k, v in pause.items()}}
             before = {n: ctxt(r.init_pid) for n, r in idling.items()}
@@ -336,18 +478,29 @@ class Bench:
         finally:
             for r in list(runs.values()) + list(pause.values()):
                 r.kill()
+        # Memory from starts of one init at a time: PSS divides the pages
+        # two running copies of a binary share between them.
         k = self.a["mem_starts"]
-        for name, path in self.inits:
-            mem[name] = [mem[name]] + self.mem_samples([path], ["/bin/sleep", "600"], k - 1)
-            if name in pmem:
-                pmem[name] = [pmem[name]] + self.mem_samples([path, "-P"], None, k - 1)
-        self.mem_rows("idle", mem, k, None)
-        self.row(f"idle wake-ups (context switches in {w:g} s)",
-                 {n: after[n] - before[n] for n in runs})
+        mem = {n: self.mem_samples([p], ["/bin/sleep", "600"], k) for n, p in self.inits}
+        pmem = {n: self.mem_samples(argv, None, k) for n, argv in self.pause_inits()}
+        wake = {n: after[n] - before[n] for n in runs}
+        pwake = {n: after["P" + n] - before["P" + n] for n in pause}
+        # The floor runs no command: its pause-mode figures stand in both.
+        if FLOOR in pmem:
+            mem[FLOOR] = pmem[FLOOR]
+            wake[FLOOR] = pwake[FLOOR]
+        self.mem_rows("idle", mem, k)
+        self.row(f"idle wake-ups (context switches in {w:g} s)", wake,
+                 target=("0", lambda r: verdict(r["values"]["pidone"] == 0)))
         if pmem:
-            self.mem_rows("pause mode (-P) idle", pmem, k, "pause")
-            self.row(f"pause mode (-P) wake-ups in {w:g} s",
-                     {n: after["P" + n] - before["P" + n] for n in pause})
+            self.mem_rows("pause mode (-P) idle", pmem, k)
+            self.row(f"pause mode (-P) wake-ups in {w:g} s", pwake,
+                     target=("0", lambda r: verdict(r["values"]["pidone"] == 0)))
+
+    def pause_inits(self):
+        """(name, argv) of the inits measured in pause mode, the floor last."""
+        out = [(n, [p, "-P"]) for n, p in self.inits if n in ("pidone", "catatonit")]
+        return out + ([(FLOOR, [self.floor])] if self.floor else [])
 
     def mem_samples(self, init, args, k):
         """smaps_rollup of k more starts, one at a time: the stack's resident
@@ -365,16 +518,23 @@ class Bench:
                 r.kill()
         return out
 
-    def mem_rows(self, what, mem, k, note_):
-        for key, label in (("Rss", "RSS"), ("Private_Dirty", "Private_Dirty")):
-            values, cells = {}, {}
+    def mem_rows(self, what, mem, k):
+        for key, label, limit in (("Pss", "PSS", PSS_TARGET),
+                                  ("Private_Dirty", "Private_Dirty", PRIVATE_TARGET),
+                                  ("Rss", "RSS", None)):
+            values, cells, samples = {}, {}, {}
             for n, ms in mem.items():
                 xs = sorted(m[key] for m in ms)
+                samples[n] = xs
                 values[n] = statistics.median(xs)
                 cells[n] = (f"{values[n]:,g} ({xs[0]:,}–{xs[-1]:,})" if xs[0] != xs[-1]
                             else f"{xs[0]:,}")
+            target = None
+            if limit is not None and "pidone" in samples:
+                target = (f"≤ {limit}", lambda r, xs=samples["pidone"], limit=limit:
+                          memory_verdict(xs, limit))
             self.row(f"{what} {label}, KiB (median of {k} starts, range)", values, cells,
-                     note_=note_ if key == "Rss" else None)
+                     target=target, info=limit is None)
 
     # -- start-up instructions and syscalls --
     def startup(self):
@@ -388,10 +548,10 @@ class Bench:
                 fcells[name] = f"{fvalues[name]:,} ({res['fork']:,} + {res['child']:,})"
         if fvalues:
             self.row("start-up: instructions until the child is exec'd (init until its fork "
-                     "+ child before execve)", fvalues, fcells, note_="icount-fork")
+                     "+ child before execve)", fvalues, fcells, info=True)
         if values and not self.quick:
             self.row("start-up: instructions, whole `INIT -- /bin/true` (init + its child "
-                     "before execve)", values, cells)
+                     "before execve)", values, cells, info=True)
         if self.have["valgrind"]:
             values, cells = {}, {}
             for name, path in self.inits:
@@ -421,7 +581,7 @@ class Bench:
                 else:
                     values[name] = ir
             self.row("start-up: callgrind Ir, whole `INIT -- /bin/true` (init only)",
-                     values, cells, note_="callgrind")
+                     values, cells, info=True)
         if self.have["strace"]:
             v1, v2, v3, detail = {}, {}, {}, {}
             for name, path in self.inits:
@@ -438,10 +598,11 @@ class Bench:
                 detail[name] = count_by_name([(None, n) for n, _ in upto] +
                                              [(None, n) for n in kid])
             self.row("start-up: syscalls until the child is exec'd (init up to its fork + "
-                     "child before execve)", v3, note_="strace-fork")
+                     "child before execve)", v3, info=True)
             self.row("start-up: syscalls until the init's first wait + its child's until execve",
-                     v1, note_="strace-start")
-            self.row("start-up: syscalls, whole `INIT -- /bin/true` (init + child before execve)", v2)
+                     v1, info=True)
+            self.row("start-up: syscalls, whole `INIT -- /bin/true` (init + child before execve)", v2,
+                     info=True)
             self.notes["startup-detail"] = detail
 
     def icount(self, init, args, pass_fds=(), during=None):
@@ -482,14 +643,40 @@ class Bench:
         rounds = [list(map(int, l.split())) for l in out.splitlines() if l.strip()]
         rounds = [r for r in rounds if all(x > 0 for x in r)]
         direct = [r[0] for r in rounds]
-        values, cells = {}, {}
+        values, cells, iqr = {}, {}, {}
         for i, (name, _) in enumerate(self.inits, start=1):
             q = quartiles([(r[i] - r[0]) / 1000 for r in rounds])
             values[name] = q[1]
+            iqr[name] = (q[0], q[2])
             cells[name] = f"{q[1]:.0f} (IQR {q[0]:.0f}–{q[2]:.0f})"
         self.row(f"start-up overhead, wall µs over `unshare -fp /bin/true` "
-                 f"(median of {len(rounds)} paired runs)", values, cells, note_="wall")
+                 f"(median of {len(rounds)} paired runs)", values, cells,
+                 target=("≤ best peer", lambda r: self.no_worse(r, spread=iqr)))
         self.notes["direct"] = quartiles([x / 1000 for x in direct])
+        self.pause_walltime()
+
+    def pause_walltime(self):
+        """Pause mode, with the floor: `unshare -fp INIT -P` from the fork
+        until the init is ready for SIGTERM, and until it has exited on the
+        SIGTERM sent then (bench/pausetime.c, interleaved round by round)."""
+        inits = self.pause_inits()
+        argv = [self.helper("pausetime"), str(self.a["runtime_rounds"])]
+        for i, (_, a) in enumerate(inits):
+            argv += ([] if i == 0 else ["::"]) + a
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=600).stdout
+        rounds = [list(map(int, l.split())) for l in out.splitlines() if l.strip()]
+        rounds = [r for r in rounds if all(x > 0 for x in r)]
+        for j, what in ((0, "start until ready for SIGTERM"),
+                        (1, "start until stopped by SIGTERM")):
+            values, cells, iqr = {}, {}, {}
+            for i, (name, _) in enumerate(inits):
+                q = quartiles([r[2 * i + j] / 1000 for r in rounds])
+                values[name] = q[1]
+                iqr[name] = (q[0], q[2])
+                cells[name] = f"{q[1]:.0f} (IQR {q[0]:.0f}–{q[2]:.0f})"
+            self.row(f"pause mode (-P): wall µs from {what}, `unshare -fp` included "
+                     f"(median of {len(rounds)} rounds)", values, cells,
+                     target=("≤ best peer", lambda r, iqr=iqr: self.no_worse(r, spread=iqr)))
 
     # -- reaping --
     def reaping(self):
@@ -507,7 +694,7 @@ class Bench:
                 v[name] = sum(per[name].values())
                 cells[name] = f"{v[name]:.2f}"
             self.row(f"reaping, one orphan at a time: syscalls per orphan ({n:,} orphans)",
-                     v, cells, note_="paced")
+                     v, cells, info=True)
             self.notes["paced-detail"] = per
             nb = self.a["burst_strace"]
             v, cells = {}, {}
@@ -519,7 +706,7 @@ class Bench:
                 v[name] = sum(calls.values())
                 cells[name] = f"{v[name]:.2f}"
             self.row(f"reaping, orphans as fast as they come: syscalls per orphan "
-                     f"({nb:,}, init under strace)", v, cells, note_="burst")
+                     f"({nb:,}, init under strace)", v, cells, info=True)
 
     def attach_strace(self, r, out):
         """strace -p on the idle init, writing to out; returns once strace is
@@ -567,8 +754,9 @@ class Bench:
             note("no pids cgroup at /sys/fs/cgroup/pids: peak unreaped not measured")
             base = None
         made, times, peaks, bad = {}, {}, {}, {}
+        runs = self.inits + ([(FLOOR, self.floor)] if self.floor else [])
         for rep in range(reps):  # round-robin: every init sees the same machine
-            for name, path in self.inits:
+            for name, path in runs:
                 res = self.one_burst(name, path, n, base)
                 if res is None:
                     bad[name] = bad.get(name, 0) + 1
@@ -580,23 +768,29 @@ class Bench:
                 times.setdefault(name, []).append(ms)
                 if peak is not None:
                     peaks.setdefault(name, []).append(peak)
-        reaped, cells = {}, {}
+        reaped, cells, ms = {}, {}, {}
         for name in self.names:
             if name not in times:
                 continue
             reaped[name] = made.get(name, 0) // reps
-            t = statistics.median(times[name])
+            t = sorted(times[name])
+            ms[name] = statistics.median(t)
             cells[name] = (f"{'all' if not bad.get(name) else 'NOT all'} {n:,}, "
-                           f"median {t:,.0f} ms")
-        self.row(f"{n:,} orphans as fast as possible ({reps} runs): reaped", reaped, cells,
-                 better="higher")
+                           f"median {ms[name]:,.0f} ms ({t[0]:,.0f}–{t[-1]:,.0f})")
+        self.row(f"{n:,} orphans as fast as possible ({reps} runs): reaped, time to make and "
+                 f"reap them all", ms, cells,
+                 target=("all, time ≤ best peer", lambda r: self.no_worse(
+                     r, spread=times, ok=not bad.get("pidone"))))
         if peaks:
             v = {k: statistics.median(p) for k, p in peaks.items()}
             c = {k: f"{statistics.median(p):g} ({min(p)}–{max(p)})" for k, p in peaks.items()}
             self.row(f"{n:,} orphans as fast as possible: peak unreaped, median (range)", v, c,
-                     note_="peak")
+                     target=("≤ best peer", lambda r: self.no_worse(r, spread=peaks)))
 
     def one_burst(self, name, path, n, base):
+        """One flood of n orphans under the init; (all reaped, ms, peak).
+        The floor runs no command: its orphans come from a maker that joined
+        its namespace (nsenter), whose orphans the kernel gives to PID 1 too."""
         cg = None
         if base:
             cg = os.path.join(base, f"pidone-bench-{os.getpid()}-{name}")
@@ -604,9 +798,23 @@ class Bench:
             self.cgroup = cg
         try:
             pre = (lambda: _join(cg)) if cg else None
-            r = unshare([path], [self.helper("orphans"), str(n)], preexec=pre,
-                        stdout=subprocess.PIPE)
-            rc, out, err = r.finish(300)
+            maker = [self.helper("orphans"), str(n)]
+            if name == FLOOR:
+                r = Run(["unshare", "-fp", path], preexec=pre)
+                try:
+                    r.find_init()
+                    r.idle()
+                    s = subprocess.run(["nsenter", "-t", str(r.init_pid), "-p", "--", *maker],
+                                       preexec_fn=pre, capture_output=True, text=True,
+                                       timeout=300)
+                    out, err, rc = s.stdout, s.stderr, s.returncode
+                finally:
+                    r.kill()
+                others = 5  # unshare, the floor, nsenter, the maker, one middle
+            else:
+                r = unshare([path], maker, preexec=pre, stdout=subprocess.PIPE)
+                rc, out, err = r.finish(300)
+                others = 4  # unshare, the init, the maker, one middle
             m = re.search(r"made (\d+) failed (\d+) create_ms ([\d.]+) reaped_all (\d) "
                           r"wait_ms ([\d.]+)", out)
             if not m:
@@ -617,13 +825,27 @@ class Bench:
             peak = None
             if cg:
                 with open(os.path.join(cg, "pids.peak")) as f:
-                    # unshare, the init, the orphan maker and one middle
-                    peak = max(0, int(f.read()) - 4)
+                    peak = max(0, int(f.read()) - others)
             return ok, ms, peak
         finally:
             if cg:
                 rmdir_cgroup(cg)
                 self.cgroup = None
+
+    def no_worse(self, r, spread=None, ok=True):
+        """The target "no worse than the best peer in the same run", lower
+        is better. With the runs' figures (spread), a miss whose range
+        overlaps the best peer's is called level, not missed."""
+        v = r["values"]
+        peers = self.peers(v)
+        if "pidone" not in v or not peers or not ok:
+            return verdict(False if not ok else None)
+        best = min(peers, key=lambda n: v[n])
+        if v["pidone"] <= v[best]:
+            return verdict(True)
+        if spread and min(spread["pidone"]) <= max(spread[best]):
+            return f"level with {best} (ranges overlap)"
+        return verdict(False, f"best peer {best}: {fmt(v[best])}")
 
     # -- signals --
     def forwarding(self):
@@ -644,7 +866,7 @@ class Bench:
                 cells[name] = (f"{v[name]:.2f} (strace prints {shown:.2f})"
                                if abs(v[name] - shown) > 0.005 else f"{v[name]:.2f}")
             self.row(f"signal forwarding: syscalls per signal ({n:,} SIGUSR1)", v,
-                     cells, note_="fwd")
+                     cells, info=True)
             self.notes["fwd-detail"] = per
     def ack_child(self, path, mode="ack", pin=False):
         ack_r, ack_w = os.pipe()
@@ -710,11 +932,11 @@ class Bench:
             reap[name] = (m[1][0] - m[0][0]) / no
             fwd[name] = (m[2][0] - m[1][0]) / ns
         self.row("start-up: instructions until the init first sleeps (init + its child "
-                 "before execve)", start, cstart, note_="icount")
+                 "before execve)", start, cstart, info=True)
         self.row(f"reaping, one orphan at a time: instructions per orphan ({no:,} orphans)",
-                 reap, {k: f"{v:.1f}" for k, v in reap.items()}, note_="icount-reap")
+                 reap, {k: f"{v:.1f}" for k, v in reap.items()}, info=True)
         self.row(f"signal forwarding: instructions per signal ({ns:,} SIGUSR1)",
-                 fwd, {k: f"{v:.1f}" for k, v in fwd.items()}, note_="icount-fwd")
+                 fwd, {k: f"{v:.1f}" for k, v in fwd.items()}, info=True)
 
     def icount_work(self, path, n_orphans, n_signals):
         ack_r, ack_w = os.pipe()
@@ -807,7 +1029,7 @@ class Bench:
             cells[name] = (f"{med:.1f} (+{med - direct[1]:.1f}; IQR {p25:.1f}–{p75:.1f})"
                            + (f", {lost} lost" if lost else ""))
         self.row(f"signal latency kill(init) → child's handler, µs, median of "
-                 f"{self.a['lat_rounds']:,} (+ over direct)", values, cells, note_="latency")
+                 f"{self.a['lat_rounds']:,} (+ over direct)", values, cells, )
         self.notes["lat-direct"] = direct
 
     def rt_burst(self):
@@ -856,14 +1078,22 @@ class Bench:
             if m and int(m.group(1)):
                 cells[name] += f", {int(m.group(1)):,} EAGAIN"
         self.row(f"real-time burst: {n:,} SIGRTMIN+1 delivered to the child", values, cells,
-                 better="higher", note_="rt")
+                 better="higher")
 
     # -- table --
-    def table(self):
-        cols = self.names
-        out = ["| metric | " + " | ".join(cols) + " | best peer ÷ pidone |",
-               "|---|" + "---:|" * len(cols) + "---:|"]
-        for r in self.rows:
+    def table(self, info):
+        """The figures users feel (info False), with the ratio to the best
+        peer and pidone's target; or the counts kept for information (info
+        True: instructions, syscalls, RSS), with neither."""
+        rows = [r for r in self.rows if r["info"] == info]
+        if not rows:
+            return ""
+        cols = [n for n in self.names if any(n in r["values"] or n in r["cells"] for r in rows)]
+        head = [f"{n} (floor)" if n == FLOOR else n for n in cols]
+        extra = [] if info else ["best peer ÷ pidone", "target for pidone"]
+        out = ["| metric | " + " | ".join(head + extra) + " |",
+               "|---|" + "---:|" * len(cols) + "---:|" * len(extra)]
+        for r in rows:
             cells = []
             for n in cols:
                 if n in r["cells"]:
@@ -872,8 +1102,37 @@ class Bench:
                     cells.append(fmt(r["values"][n]))
                 else:
                     cells.append("—")
-            out.append(f"| {r['metric']} | " + " | ".join(cells) + f" | {ratio(r)} |")
+            if not info:
+                t = r["target"]
+                cells += [self.ratio(r), f"{t[0]}: {self.judge(r)}" if t else "—"]
+            out.append(f"| {r['metric']} | " + " | ".join(cells) + " |")
         return "\n".join(out)
+
+    @staticmethod
+    def judge(r):
+        try:
+            return r["target"][1](r)
+        except (KeyError, ValueError, TypeError):  # pidone's figure is missing
+            return "not measured"
+
+    def ratio(self, r):
+        v = r["values"]
+        if "pidone" not in v:
+            return "—"
+        peers = [n for n in (r["basis"] if r["basis"] is not None else self.peers(v))
+                 if n in v]
+        if not peers:
+            return "—"
+        p = v["pidone"]
+        if r["better"] == "lower":
+            best = min(v[n] for n in peers)
+            if p == 0:
+                return "= (both 0)" if best == 0 else "∞"
+            return f"{best / p:.2f}"
+        best = max(v[n] for n in peers)
+        if best == 0:
+            return "= (both 0)" if p == 0 else "∞"
+        return f"{p / best:.2f}"
 
 
 def _join(cg):
@@ -894,29 +1153,28 @@ def rmdir_cgroup(cg):
             time.sleep(0.05)
 
 
+def verdict(ok, detail=None):
+    if ok is None:
+        return "not measured"
+    text = "met" if ok else "missed"
+    return f"{text} ({detail})" if detail and not ok else text
+
+
+def memory_verdict(xs, limit):
+    """Met on every start, or at the median only (ASLR decides the stack
+    pages, so starts differ by a page or two), or missed."""
+    if xs[-1] <= limit:
+        return "met on every start"
+    med = statistics.median(xs)
+    if med <= limit:
+        return f"met at the median, not on every start (max {xs[-1]:,})"
+    return f"missed (median {med:,g})"
+
+
 def fmt(v):
     if isinstance(v, float):
         return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
     return f"{v:,}"
-
-
-def ratio(r):
-    v = r["values"]
-    if "pidone" not in v:
-        return "—"
-    peers = [n for n in (r["basis"] if r["basis"] is not None else v) if n != "pidone" and n in v]
-    if not peers:
-        return "—"
-    p = v["pidone"]
-    if r["better"] == "lower":
-        best = min(v[n] for n in peers)
-        if p == 0:
-            return "= (both 0)" if best == 0 else "∞"
-        return f"{best / p:.2f}"
-    best = max(v[n] for n in peers)
-    if best == 0:
-        return "= (both 0)" if p == 0 else "∞"
-    return f"{p / best:.2f}"
 
 
 def quartiles(xs):
@@ -960,64 +1218,63 @@ Footnotes (how each row is measured; details in bench/README.md):
 - Every init runs as PID 1 of its own pid namespace (`unshare -fp`), in the same run. \
 "best peer ÷ pidone" divides the best peer's figure by pidone's for lower-is-better rows \
 (pidone's by the best peer's for the higher-is-better rows), so > 1 means pidone is \
-better and < 1 means a peer is. The Kubernetes pause binary has no column: its source is \
-not in this repository and it is not packaged; `catatonit -P` is the pause-mode peer.
+better and < 1 means a peer is; the floor is not a peer. "target for pidone": the goals \
+of issue 16, all about what a user feels; instruction and system-call counts are in the \
+second table, for information, with no ratio and no target. The Kubernetes pause binary \
+has no column: it is not packaged; refpause is the floor of a pause program.
+- refpause (floor): bench/refpause.c, built here static with musl: sigaction for SIGINT \
+and SIGTERM (exit), a SIGCHLD handler that reaps, pause(). It runs no command, so it has \
+a cell only in the rows a pause program can be measured in; in the idle rows with a \
+command its cell is its own idle figure (no child).
+- docker stop: the command (bench/daemons.c) daemonizes 3 helpers (fork, setsid, fork: \
+orphans of PID 1, each in a session of its own) under `unshare -fp --mount-proc INIT`; \
+each, on SIGTERM, writes 100 records (1 ms of work each, about 100 ms), fsyncs and \
+writes a marker. Once all are ready and the init sleeps, SIGTERM to the init as docker \
+stop sends it, SIGKILL 10 s later if it is still there (docker's default). Time: from \
+the SIGTERM until unshare has the init's status (the init's exit waits for every other \
+process of its namespace, so the namespace is empty). Data kept: markers and records \
+found afterwards. The SIGTERM kills the command; pidone then drains (SIGTERM to the \
+rest, grace, SIGKILL), the peers exit and the kernel SIGKILLs the helpers. The time \
+row has no ratio: read it with the data row. "ignores SIGTERM": one helper with \
+SIGTERM ignored; pidone's default grace (5 s) then its SIGKILL end it.
 - size: file size; static = no ELF interpreter. The ratio is against the static peers \
 only (a dynamic binary's size leaves out the libc it maps).
-- RSS / Private_Dirty: /proc/PID/smaps_rollup of the init while its child sleeps \
-(`INIT -- sleep`), or with no child in pause mode; median and range over several starts, \
-since ASLR decides how many stack pages (one to three) the same binary touches. Dynamic \
-peers' RSS counts shared libc pages.
+- PSS / Private_Dirty (RSS in the second table): /proc/PID/smaps_rollup of the init while \
+its child sleeps (`INIT -- sleep`), or with no child in pause mode; one init running at a \
+time (PSS shares a binary's pages among its running copies); median and range over \
+several starts, since ASLR decides how many stack pages (one to three) the same binary \
+touches. Dynamic peers' PSS counts their share of libc's pages. The target is judged on \
+every start, then on the median.
 - wake-ups: voluntary + involuntary context switches of the init over the window, all \
 inits idle at the same time.
-- instructions: user-space instructions counted by single-stepping the init with ptrace \
-(bench/icount.c, pinned to one CPU), from the first instruction after its execve, plus its \
-forked child's until that child's execve (shown as "init + child"). One run per init with \
-`sigchild work` as the command: the counts are read when the init first sleeps (start-up), \
-after N orphans (reaping) and after N signals (forwarding); the per-item figures are the \
-differences divided by N, with no start-up or exit in them. Dynamic peers include the \
-dynamic loader. The whole-run row (full run only) counts `INIT -- /bin/true` from start to \
-exit. Under callgrind pidone runs with PIDONE_CONFINE=0 (valgrind's own system calls would \
-meet its seccomp filter) and without a handler for SIGRTMAX, which valgrind keeps; the row \
-cross-checks icount: they agree to within a few per cent on the peers (valgrind's emulated \
-CPU makes glibc pick other string functions).
-- until the child is exec'd (the issue's measure of start-up): what runs before the \
-command can start, the init's instructions or calls from its execve up to and including its \
-first fork/clone, plus the child's before its execve. pidone forks first and installs its \
-signal handlers and confinement after (signals stay blocked, so none is lost); the peers set \
-up first. The rows "until the init first sleeps" count everything.
-- start-up syscalls: `strace -f` of `unshare -fp INIT -- /bin/true`: the init's calls after \
-its own execve up to (not including) the first call it sleeps in (wait4, rt_sigtimedwait, a \
-read of its signalfd...), plus the forked child's calls before its execve. The whole-run row \
-counts all the init's calls to its exit_group.
 - wall: `runtime` runs `unshare -fp /bin/true` and `unshare -fp INIT -- /bin/true` back to \
 back each round (order rotating); the cell is the median and IQR over rounds of the \
-difference from the direct run in the same round.
-- reaping, one at a time: the orphan maker (vfork a middle, which forks a grandchild and \
-exits; the grandchild exits at once) makes the next orphan only when the last is reaped and \
-the init sleeps again in its wait call, so every orphan costs one wake-up. syscalls: \
-`strace -p` on the init, (count with N orphans − count with 0) / N; instructions: icount, \
-same difference. "as fast as they come": orphans made back to back while strace slows the \
-init, so peers that reap in a loop reap several per wake-up.
-- peak unreaped: the pids cgroup (v1) `pids.peak` of a cgroup made for the run, minus the 4 \
-processes that are not orphans (unshare, the init, the maker, one middle): the most orphans \
-dead-but-unreaped (or just exiting) at once. "reaped": the maker checks every orphan is gone \
-(kill(pid, 0) fails) within 120 s.
-- forwarding: the child acks each SIGUSR1 through a pipe before the next is sent. syscalls: \
-`strace -p` on the idle init, (count with N − count with 0) / N; instructions: icount, same \
-difference. pidone forwards from a signal handler while it sleeps in wait4(-1) with \
-SA_RESTART: per signal the kernel sees kill, rt_sigreturn, and wait4 entered again (the \
-handler returns to the wait4 instruction). strace prints the first two and almost never a \
-line for the restarted wait4, so the row counts one wait4 per rt_sigreturn and shows what \
-strace printed beside it. Peers that sleep in sigtimedwait or read(signalfd) take the \
-signal as the result of that call: the call, kill, and (tini) one waitpid check.
+difference from the direct run in the same round. Pause mode: bench/pausetime.c runs \
+`unshare -fp INIT -P` (refpause: no -P) round-robin, polls /proc until the init runs its \
+binary and catches, blocks or sigtimedwaits SIGTERM (ready), sends SIGTERM and waits for unshare \
+(stopped); both from the fork, unshare included. "≤ best peer" counts as level when \
+pidone's median is higher but the spreads overlap.
+- N orphans as fast as possible: the orphan maker (vfork a middle, which forks a \
+grandchild and exits; the grandchild exits at once) as the command, round-robin over \
+the inits; the time is the maker's, from the first orphan until it sees the last gone \
+(kill(pid, 0) fails; bounded at 120 s). The floor's maker joins its namespace with \
+nsenter. Peak unreaped: the pids cgroup (v1) `pids.peak` of a cgroup made for the run, \
+minus the processes that are not orphans (unshare, the init, the maker, one middle; and \
+nsenter for the floor): the most orphans dead-but-unreaped (or just exiting) at once.
 - latency: every init and a direct child (no init) all pinned to CPU 0 with the sender, \
 SIGUSR1 sent round-robin (start rotating each round), time from kill() to reading the \
 child's ack byte; "+" is the median minus the direct median.
 - real-time burst: SIGRTMIN+1 sent with sigqueue as fast as possible (EAGAIN retried), then \
 SIGRTMIN+2 as an end marker; "in order" = every SIGRTMIN+1 reached the child before the \
 marker did (same-numbered real-time signals cannot be told apart after a kill(), so this is \
-the order that can be checked).\
+the order that can be checked).
+- second table, instructions: user-space instructions counted by single-stepping the init \
+with ptrace (bench/icount.c), from the first after its execve, plus its forked child's \
+until that child's execve ("init + child"); per orphan and per signal: differences of \
+live counts divided by N. callgrind cross-checks (pidone with PIDONE_CONFINE=0). \
+Syscalls: `strace -f` of start-up, `strace -p` on the idle init for N orphans or N \
+signals minus none, over N; pidone's forwarding counts the wait4 SA_RESTART re-enters \
+after each rt_sigreturn, which strace rarely prints.\
 """
 
 
@@ -1026,6 +1283,8 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--pidone", default=os.path.join(ROOT, "pidone"))
     ap.add_argument("--helpers", default=os.path.join(ROOT, "build", "bench"))
+    ap.add_argument("--refpause", default=None, metavar="PATH",
+                    help=f"the floor's binary (default: HELPERS/{FLOOR})")
     ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                     help="add to every init's environment (e.g. PIDONE_CONFINE=0)")
     ap.add_argument("--only", action="append", default=[], metavar="STEP",
@@ -1041,7 +1300,7 @@ def main():
     os.environ.clear()
     os.environ.update(BENCH_ENV)
     b = Bench(args)
-    steps = [("size", b.size), ("idle", b.idle), ("start-up", b.startup),
+    steps = [("stop", b.stop), ("size", b.size), ("idle", b.idle), ("start-up", b.startup),
              ("wall time", b.walltime), ("reaping", b.reaping),
              ("50k orphans", b.big_burst), ("forwarding", b.forwarding),
              ("instructions", b.instructions),
@@ -1074,8 +1333,13 @@ def main():
           f"{time.strftime('%Y-%m-%d')}, {uname.sysname} {uname.release} {uname.machine}, "
           f"{os.cpu_count()} CPUs{', ' + cpu if cpu else ''}; environment: "
           f"{', '.join(BENCH_ENV)}; took {time.monotonic() - T0:.0f} s\n")
-    print(b.table())
+    print(b.table(False))
     print()
+    info = b.table(True)
+    if info:
+        print("For information (no targets): instructions, system calls, RSS.\n")
+        print(info)
+        print()
     print(FOOTNOTES)
     extra = []
     d = b.notes.get("lat-direct")

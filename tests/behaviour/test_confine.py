@@ -56,16 +56,24 @@ def test_running_pidone_keeps_only_cap_kill_with_no_new_privs_and_seccomp(mode, 
 
 
 def relro_start(path):
-    """Where PT_GNU_RELRO of an ELF64 file starts, as the page the loader
-    protects (an address relative to the load base)."""
+    """Where PT_GNU_RELRO of an ELF file (32- or 64-bit, little-endian)
+    starts, as the page the loader protects (relative to the load base)."""
     with open(path, "rb") as f:
         head = f.read(4096)
-    phoff, = struct.unpack_from("<Q", head, 32)
-    phentsize, phnum = struct.unpack_from("<HH", head, 54)
+    if head[4] == 2:  # ELFCLASS64
+        phoff, = struct.unpack_from("<Q", head, 32)
+        phentsize, phnum = struct.unpack_from("<HH", head, 54)
+        fields = "<IIQQQQQQ"  # type, flags, offset, vaddr, paddr, filesz, memsz, align
+        at = {"vaddr": 3, "memsz": 6}
+    else:
+        phoff, = struct.unpack_from("<I", head, 28)
+        phentsize, phnum = struct.unpack_from("<HH", head, 42)
+        fields = "<IIIIIIII"  # type, offset, vaddr, paddr, filesz, memsz, flags, align
+        at = {"vaddr": 2, "memsz": 5}
     for i in range(phnum):
-        p_type, _, _, vaddr, _, _, memsz, _ = struct.unpack_from(
-            "<IIQQQQQQ", head, phoff + i * phentsize)
-        if p_type == PT_GNU_RELRO:
+        ph = struct.unpack_from(fields, head, phoff + i * phentsize)
+        vaddr, memsz = ph[at["vaddr"]], ph[at["memsz"]]
+        if ph[0] == PT_GNU_RELRO:
             assert (vaddr + memsz) & ~4095 > vaddr & ~4095, "RELRO is not a whole page"
             return vaddr & ~4095
     raise AssertionError(f"{path} has no PT_GNU_RELRO")
