@@ -30,6 +30,6 @@ cross-deps:
 # fails the target, and its tests fail too (no binary), the others still run.
 cross-check: cross-deps
 	@rc=0; for a in $(CROSS_CHECK); do \
-		$(MAKE) --no-print-directory build/$$a/pidone build/$$a/guest/sigrecord || rc=1; done; \
+		$(MAKE) -s --no-print-directory build/$$a/pidone build/$$a/guest/sigrecord || rc=1; done; \
 	PIDONE_CROSS="$(CROSS_CHECK)" $(PYTHON) -m pytest -q -p no:cacheprovider tests/cross || rc=1; \
 	exit $$rc
