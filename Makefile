@@ -153,8 +153,8 @@ XSTATIC := -Wl,-static,-pie,--no-dynamic-linker,-z,text
 # $(1) Debian arch, $(2) GNU triple, $(3) musl triple
 define cross_rules
 # The kernel's headers for that architecture, from linux-libc-dev-$(1)-cross
-# (a dependency of gcc-$(2)): /usr/$(2)/include holds glibc's headers too, so
-# only these three directories are seen, as in build/kernel-headers.
+# (make cross-deps; gcc-$(2) only recommends it): /usr/$(2)/include holds
+# glibc's headers too, so only these three are seen, as in build/kernel-headers.
 build/$(1)/kernel-headers:
 	@command -v $(3)-gcc >/dev/null && test -d /usr/$(2)/include/asm \
 		|| { echo "no $(3)-gcc or /usr/$(2)/include/asm: run make cross-deps" >&2; exit 1; }

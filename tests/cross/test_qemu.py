@@ -19,7 +19,9 @@ What qemu-user cannot show, and what these tests do about it:
   test_qemu_refuses_the_seccomp_filter_and_pidone_carries_on says so. The
   filter is tested natively (tests/behaviour/test_confine.py).
 - subreaper mode: qemu refuses PR_SET_CHILD_SUBREAPER, so pidone is tested
-  here as PID 1 only (subreaper mode natively, tests/behaviour).
+  here as PID 1 only (subreaper mode natively, tests/behaviour);
+  test_qemu_refuses_the_subreaper_and_pidone_warns_and_runs_the_command
+  shows the refusal.
 - real-time signal numbers from outside: qemu keeps the host's 32 and 33
   (glibc's) and maps the host's SIGRTMIN+k (34+k) to the guest's 32+k, so a
   host that sends 36 reaches the guest's 34; the guest's 63 and 64 cannot be
@@ -103,9 +105,10 @@ def argv(arch, pidone, guest):
     """argv(args, binfmt=True): the host command that runs pidone ARGS."""
     qemu = ARCHES[arch][0]
 
-    def _argv(args, binfmt=True):
-        run = ["unshare", "-fp", "--kill-child=KILL", "--mount-proc",
-               "env", f"PATH={guest}", f"/usr/bin/qemu-{qemu}-static", pidone, *args]
+    def _argv(args, binfmt=True, pid1=True):
+        run = ["env", f"PATH={guest}", f"/usr/bin/qemu-{qemu}-static", pidone, *args]
+        if pid1:
+            run = ["unshare", "-fp", "--kill-child=KILL", "--mount-proc", *run]
         if binfmt:
             run = ["unshare", "-U", "-r", "-m", "sh", BINFMT, qemu, *run]
         return ["timeout", "-s", "KILL", str(LIMIT), *run]
@@ -123,8 +126,8 @@ def hung(rc, err):
 @pytest.fixture
 def run(argv):
     """run(args, binfmt=True) -> (exit code, stdout, stderr), to the end."""
-    def _run(args, binfmt=True, **kw):
-        p = subprocess.run(argv(args, binfmt), capture_output=True, text=True,
+    def _run(args, binfmt=True, pid1=True, **kw):
+        p = subprocess.run(argv(args, binfmt, pid1), capture_output=True, text=True,
                            timeout=LIMIT + 10, **kw)
         return p.returncode, p.stdout, p.stderr
     return _run
@@ -321,6 +324,14 @@ def test_qemu_refuses_the_seccomp_filter_and_pidone_carries_on(run):
     rc, _, err = run(["-v", "--", "sh", "-c", "exit 3"])
     assert rc == 3, hung(rc, err)
     assert "seccomp filter: " in err and "carrying on without it" in err, err
+
+
+def test_qemu_refuses_the_subreaper_and_pidone_warns_and_runs_the_command(run):
+    """What qemu cannot show: subreaper mode (tested natively). Not PID 1,
+    pidone says that orphans will go elsewhere, and runs the command."""
+    rc, _, err = run(["--", "sh", "-c", "exit 6"], pid1=False)
+    assert rc == 6, hung(rc, err)
+    assert "PR_SET_CHILD_SUBREAPER" in err, err
 
 
 # --- forwarding -------------------------------------------------------------
