@@ -62,7 +62,8 @@ for entry in "$@"; do
 	tmp=$(mktemp -d)
 	chmod 755 "$tmp"
 	echo "fetching busybox-static:$arch into $guest"
-	(cd "$tmp" && apt-get download -qq "busybox-static:$arch" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+	(cd "$tmp" && { apt-get download -qq "busybox-static:$arch" 2>&1 |
+		{ grep -v '^W: Download is performed unsandboxed' >&2 || true; }; })
 	deb=$(find "$tmp" -name "busybox-static_*_$arch.deb")
 	if [ -z "$deb" ]; then
 		echo "busybox-static:$arch: apt-get download found nothing (apt-get update?)" >&2

@@ -83,6 +83,10 @@ def arch(request):
 def pidone(arch):
     path = OVERRIDE or os.path.join(ROOT, "build", arch, "pidone")
     assert os.path.isfile(path), f"{path} missing: make cross (or make CROSS=...) builds it"
+    if not OVERRIDE:  # a build that failed leaves the last binary behind
+        sources = [f for f in os.listdir(ROOT) if f.endswith((".c", ".h"))]
+        newer = [f for f in sources if os.path.getmtime(os.path.join(ROOT, f)) > os.path.getmtime(path)]
+        assert not newer, f"{path} is older than {', '.join(sorted(newer))}: make cross"
     return path
 
 
