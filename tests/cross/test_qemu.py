@@ -392,7 +392,7 @@ def test_50_orphans_are_reparented_to_pidone_and_reaped(start, tmp_path):
     init.tell("release")
     assert init.readline() == "released"
     wait_until(lambda: len(children_of(pid1)) == 1, "the 50 orphans to be reaped")
-    assert [state_of(c) for c in children_of(pid1)] == ["S"]  # the command, reading
+    assert [state_of(c) != "Z" for c in children_of(pid1)] == [True]  # the command, alive
     init.tell("exit")
     rc = init.wait()
     assert rc == 5, hung(rc, init.err)
