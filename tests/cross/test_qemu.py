@@ -3,12 +3,13 @@
 Each cross-built binary (make cross: build/ARCH/pidone) runs under
 qemu-QEMU-static as PID 1 of a new pid namespace. Its commands are the
 guest's own: Debian's static busybox of that architecture (make cross-deps
-puts it in build/ARCH/guest), run through a binfmt_misc instance of a user
-namespace of our own (tests/cross/binfmt.sh; kernel >= 6.7), so that every
-process in the namespace is a guest process and the host's binfmt_misc is left
-alone. The amd64 kernel runs i386 executables itself; binfmt.sh registers
-qemu for them all the same, so that every process of the namespace is under
-qemu on every architecture (see the real-time signals below).
+puts it in build/ARCH/guest) and sigrecord.c (built by make cross-check), run
+through a binfmt_misc instance of a user namespace of our own
+(tests/cross/binfmt.sh; kernel >= 6.7), so that every process in the
+namespace is a guest process and the host's binfmt_misc is left alone.
+The amd64 kernel runs i386 executables itself; binfmt.sh registers qemu for
+them all the same, so that every process of the namespace is under qemu on
+every architecture (see the real-time signals below).
 
     timeout -s KILL LIMIT unshare -U -r -m sh binfmt.sh QEMU \\
         unshare -fp --kill-child=KILL --mount-proc env PATH=GUEST \\
@@ -23,7 +24,7 @@ What qemu-user cannot show, and what these tests do about it:
   test_qemu_refuses_the_subreaper_and_pidone_warns_and_runs_the_command
   shows the refusal.
 - real-time signal numbers from outside: qemu keeps the host's 32 and 33
-  (glibc's) and maps the host's SIGRTMIN+k (34+k) to the guest's 32+k, so a
+  (glibc's; a host 32 kills qemu itself) and maps the host's SIGRTMIN+k (34+k) to the guest's 32+k, so a
   host that sends 36 reaches the guest's 34; the guest's 63 and 64 cannot be
   sent at all. The tests send HOST(sig) for the guest's sig; what pidone
   forwards from there, guest to guest, keeps its number. A host process
