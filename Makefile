@@ -15,8 +15,8 @@ PYTHON ?= /usr/bin/python3
 # The one place the version is kept; pidone --version prints it.
 VERSION := $(shell cat VERSION)
 
-SRCS := init.c options.c signames.c status.c fmt.c text.c log.c signals.c spawn.c tty.c reaper.c drain.c file.c relro.c oom.c confine.c
-PURE := options.c signames.c status.c fmt.c text.c
+SRCS := init.c options.c signames.c status.c fmt.c text.c log.c signals.c spawn.c tty.c reaper.c drain.c file.c relro.c oom.c confine.c restrict.c landlock.c user.c become.c expand.c explain.c
+PURE := options.c signames.c status.c fmt.c text.c restrict.c user.c expand.c explain.c
 HDRS := pidone.h
 
 WARN := -Wall -Wextra -Werror
@@ -54,13 +54,15 @@ LINK = gcc -static-pie $(LDHARDEN) -o $@ $^
 endif
 
 OBJS := $(SRCS:%.c=build/bin/%.o)
-$(OBJS): VERSION
 # Objects of one libc must not be linked with the other's: a stamp per libc.
 STAMP := build/bin/libc-$(LIBC)
 
 .PHONY: all check check-all unit behaviour lint-man deps demo install clean
 
 all: pidone
+
+# The version is compiled in: a new one rebuilds every object.
+$(OBJS): VERSION
 
 $(STAMP): $(KHDR)
 	@mkdir -p $(@D)

@@ -5,14 +5,15 @@
 #include <errno.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
-/* --help, --version and --license: the only things pidone writes to stdout. */
-static int print(const char *text)
+/* --help, --version, --license and --explain: the only things pidone writes
+ * to stdout. */
+static int print_n(void *ctx, const char *text, size_t len)
 {
-	size_t len = strlen(text);
-
+	(void)ctx;
 	while (len > 0) {
 		ssize_t n = write(STDOUT_FILENO, text, len);
 
@@ -24,6 +25,49 @@ static int print(const char *text)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+static int print(const char *text)
+{
+	return print_n(NULL, text, strlen(text));
+}
+
+/* --expand-env: the command, expanded into memory of its own, which it
+ * keeps (the messages name it). */
+static int expand_command(struct config *cfg)
+{
+	char err[160];
+	size_t size = expand_argv_size(cfg->argv, environ, err, sizeof err);
+	void *buf;
+
+	if (size == 0) {
+		say("%s", err);
+		return -1;
+	}
+	buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		say_errno("mmap");
+		return -1;
+	}
+	cfg->argv = expand_argv(cfg->argv, environ, buf, size);
+	return 0;
+}
+
+/* What pidone works out before it starts anything: the command after
+ * --expand-env, the user after --user. Then --explain shows it all.
+ * Returns the code to exit with, or -1 to go on and start the command. */
+static int prepare(struct config *cfg, struct run *run)
+{
+	if (cfg->expand_env && cfg->argv && expand_command(cfg) != 0)
+		return EXIT_PIDONE;
+	if (cfg->user) {
+		run->ident = become_lookup(cfg->user);
+		if (!run->ident)
+			return EXIT_PIDONE;
+	}
+	if (cfg->explain)
+		return explain(cfg, run->ident, environ, print_n, NULL) == 0 ? 0 : EXIT_PIDONE;
+	return -1;
 }
 
 /* Set-up that holds for the whole life of pidone, with or without a command. */
@@ -50,6 +94,7 @@ int main(int argc, char **argv)
 	struct inherited inh;
 	struct run run = { 0 };
 	char err[256];
+	int rc;
 
 	if (relro_protect() != 0)
 		return EXIT_PIDONE;
@@ -72,6 +117,9 @@ int main(int argc, char **argv)
 	case ACT_PAUSE:
 		break;
 	}
+	rc = prepare(&cfg, &run);
+	if (rc >= 0)
+		return rc;
 	run.self = getpid();
 	run.pid1 = run.self == 1;
 	if (become_reaper(&cfg, run.pid1) != 0 || signals_block_all(&inh) != 0)

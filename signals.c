@@ -11,13 +11,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t target; /* -pgid, or pid with -c; 0: drop */
+static volatile sig_atomic_t child; /* the command's pid; 0: drop */
 static volatile sig_atomic_t forwarded[MAXSIG + 1];
 static const unsigned char *rewrite;
+/* The signals, as forwarded, that go to the command's group (its pgid is
+ * its pid), not to it alone: set once, before any handler runs. */
+static uint64_t to_group;
 static bool verbose;
 static pid_t self;
 
-#define BIT(sig) (UINT64_C(1) << ((sig) - 1))
+#define BIT(sig) SIGBIT(sig)
 
 /* Signals the kernel raises for a fault in the receiving process itself. */
 static const uint64_t faults = BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) |
@@ -133,8 +136,8 @@ static __attribute__((noinline)) int special_signal(int sig, const siginfo_t *in
 		return 0;
 	/* Back from a stop, in the foreground (special only with run->tty):
 	 * the command gets the terminal. */
-	if (sig == SIGCONT && target != 0 && tty_foreground())
-		tty_give(-(pid_t)target);
+	if (sig == SIGCONT && child != 0 && tty_foreground())
+		tty_give((pid_t)child);
 	errno = saved;
 	return to;
 }
@@ -150,16 +153,17 @@ static int kill_quiet(pid_t pid, int sig)
 	return ret;
 }
 
-static RARE void say_forwarded(int sig)
+static RARE void say_forwarded(int sig, pid_t pid)
 {
 	int saved = errno;
 	char name[16];
 
 	note(LVL_INFO, "signal", "forwarded %s to %s %d", signal_name(sig, name),
-	     target < 0 ? "process group" : "pid", (int)(target < 0 ? -target : target));
+	     pid < 0 ? "process group" : "pid", (int)(pid < 0 ? -pid : pid));
 	errno = saved;
 }
 
+/* Routed by the signal as forwarded: what it means to those who get it. */
 static void on_signal(int sig, siginfo_t *info, void *context)
 {
 	int to = rewrite[sig];
@@ -167,10 +171,12 @@ static void on_signal(int sig, siginfo_t *info, void *context)
 	(void)context;
 	if (BIT(sig) & special)
 		to = special_signal(sig, info, to);
-	if (target != 0 && to != 0) {
+	if (child != 0 && to != 0) {
+		pid_t pid = (BIT(to) & to_group) ? -(pid_t)child : (pid_t)child;
+
 		forwarded[to] = 1;
-		if (kill_quiet((pid_t)target, to) == 0 && verbose)
-			say_forwarded(to);
+		if (kill_quiet(pid, to) == 0 && verbose)
+			say_forwarded(to, pid);
 	}
 }
 
@@ -210,8 +216,8 @@ void signals_restore(const struct inherited *inh)
 	signals_mask(SIG_SETMASK, &inh->mask, NULL);
 }
 
-/* Forward every catchable signal but SIGCHLD to the command, then let them
- * in. Job-control stops are forwarded as any other: when they stop the
+/* Forward every catchable signal but SIGCHLD to the command (the signals in
+ * cfg->group_signals to its process group), then let them in. Job-control stops are forwarded as any other: when they stop the
  * command, the loop stops pidone with it (reaper.c), never before. */
 int signals_forward(const struct config *cfg, const struct run *run)
 {
@@ -224,7 +230,9 @@ int signals_forward(const struct config *cfg, const struct run *run)
 	special = faults | self_sent | (cfg->single_child ? tty_signals : 0) |
 		  (run->tty ? BIT(SIGCONT) : 0);
 	self = run->self;
-	target = run->target;
+	/* With -c the command is in pidone's group: never signal that one. */
+	to_group = cfg->single_child ? 0 : cfg->group_signals;
+	child = run->child;
 	fill_all(&sa.sa_mask); /* one at a time: real-time signals keep their order */
 	if (install_all(&sa, BIT(SIGKILL) | BIT(SIGSTOP) | BIT(SIGCHLD), verbose) != 0)
 		return -1;
@@ -241,7 +249,7 @@ int signals_forward(const struct config *cfg, const struct run *run)
  * sigtimedwait(). */
 int signals_block_for_loop(sigset_t *waitset)
 {
-	target = 0;
+	child = 0;
 	sigemptyset(waitset);
 	sigaddset(waitset, SIGCHLD);
 	sigaddset(waitset, SIGTERM);

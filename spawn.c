@@ -51,7 +51,7 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 
 /* In the child: never returns. */
 static void run_child(const struct config *cfg, const struct inherited *inh,
-		      bool foreground)
+		      bool foreground, const struct run *run, int report, int ruleset)
 {
 	char tried[PATH_MAX];
 	int err;
@@ -65,6 +65,9 @@ static void run_child(const struct config *cfg, const struct inherited *inh,
 		if (foreground && tty_set_group(getpid()) != 0)
 			say_errno("tcsetpgrp");
 	}
+	if (run->ident)
+		become(run->ident, report);
+	landlock_enter(ruleset); /* --restrict-*: the command's rules */
 	signals_restore(inh);
 	err = exec_search(cfg->argv, tried, sizeof tried);
 	/* ENOENT for a file that exists: its #! interpreter or loader is missing.
@@ -85,18 +88,33 @@ int spawn(const struct config *cfg, const struct inherited *inh, struct run *run
 	 * the shell that started pidone in the background. */
 	pid_t fg = cfg->single_child ? -1 : tty_group();
 	bool foreground = fg > 0 && fg == getpgrp();
-	pid_t pid = fork();
+	int report[2] = { -1, -1 }; /* --user: did the child become the user? */
+	int ruleset;
+	pid_t pid;
 
+	/* Any refusal of the --restrict-* rules comes before anything starts. */
+	if (landlock_prepare(cfg, &ruleset) != 0)
+		return -1;
+	if (run->ident && become_report_open(report) != 0)
+		return -1;
+	pid = fork();
 	if (pid < 0) {
 		say_errno("fork");
 		return -1;
 	}
 	if (pid == 0)
-		run_child(cfg, inh, foreground);
+		run_child(cfg, inh, foreground, run, report[1], ruleset);
+	if (ruleset >= 0)
+		close(ruleset);
 	/* Both sides set the group, so a signal forwarded right away finds it. */
 	if (!cfg->single_child && setpgid(pid, pid) != 0 && errno != EACCES &&
 	    errno != ESRCH) {
 		say_errno("setpgid");
+		return -1;
+	}
+	if (run->ident && become_report_wait(pid, report) != 0) {
+		if (foreground) /* the child took it, then failed to become the user */
+			tty_give(getpgrp());
 		return -1;
 	}
 	run->child = pid;

@@ -15,6 +15,7 @@ need /usr/bin/nsenter util-linux
 need /usr/bin/tini tini
 need /usr/bin/dumb-init dumb-init
 need /usr/bin/catatonit catatonit
+need /usr/bin/gunicorn gunicorn
 need /usr/bin/clang clang
 need /usr/bin/clang-tidy clang-tidy
 need /usr/bin/cppcheck cppcheck
@@ -23,6 +24,11 @@ need /usr/bin/strace strace
 need /usr/bin/readelf binutils
 need /usr/bin/gcc gcc
 need /usr/include/linux/seccomp.h linux-libc-dev
+# --user: compared with gosu; a real PostgreSQL entrypoint (any version).
+need /usr/sbin/gosu gosu
+need /usr/bin/setpriv util-linux
+set -- /usr/lib/postgresql/*/bin/postgres
+[ -e "$1" ] || missing="$missing postgresql"
 need /usr/bin/make make
 # libFuzzer's runtime: a Recommends of clang, so named here.
 if [ -x /usr/bin/clang ]; then

@@ -244,8 +244,7 @@ GROUP = [
     case("pidone -g", [PIDONE, "-g", "--"]),
     case("pidone --process-group", [PIDONE, "--process-group", "--"]),
     case("pidone TINI_KILL_PROCESS_GROUP=1", [PIDONE, "--"], TINI_KILL_PROCESS_GROUP="1"),
-    case("pidone DUMB_INIT_SETSID=1", [PIDONE, "--"], DUMB_INIT_SETSID="1"),
-    case("pidone PIDONE_SINGLE_CHILD=0", [PIDONE, "--"], PIDONE_SINGLE_CHILD="0"),
+    case("pidone PIDONE_PROCESS_GROUP=1", [PIDONE, "--"], PIDONE_PROCESS_GROUP="1"),
     case("pidone -g beats PIDONE_SINGLE_CHILD=1", [PIDONE, "-g", "--"],
          PIDONE_SINGLE_CHILD="1"),
     case("pidone -g beats DUMB_INIT_SETSID=0", [PIDONE, "-g", "--"], DUMB_INIT_SETSID="0"),
@@ -289,13 +288,22 @@ def test_single_child_signals_only_the_child(mode, start, init, env):
     assert deliveries(i, grandchild, USR1) == only_child(USR1)
 
 
-def test_pidone_forwards_to_the_group_by_default_unlike_tini(mode, start):
-    """Deliberate difference: tini and catatonit signal only the direct child
-    unless given -g; pidone signals the child's process group by default, as
-    dumb-init does, so a shell's children stop with it (`docker stop` of
-    `sh -c 'a | b'`). -c restores tini's default."""
-    i, grandchild = start_tree(start, mode, [PIDONE], {})
-    assert deliveries(i, grandchild, USR1) == both(USR1)
+@pytest.mark.parametrize("init,env", [
+    case("pidone", [PIDONE]),
+    case("pidone DUMB_INIT_SETSID=1", [PIDONE, "--"], DUMB_INIT_SETSID="1"),
+    case("pidone PIDONE_SINGLE_CHILD=0", [PIDONE, "--"], PIDONE_SINGLE_CHILD="0"),
+    case("pidone PIDONE_PROCESS_GROUP=0", [PIDONE, "--"], PIDONE_PROCESS_GROUP="0"),
+])
+def test_pidone_routes_by_meaning_by_default_unlike_either_peer(mode, start, init, env):
+    """Deliberate difference (issue 17, test_routing.py): tini and catatonit
+    signal only the direct child unless given -g, dumb-init the whole group
+    unless given -c. pidone sends the stop signals to the group, so a shell's
+    children stop with it (`docker stop` of `sh -c 'a | b'`), and every other
+    signal to the command alone, so a server's workers are not killed by the
+    master's SIGHUP. -g gives dumb-init's default, -c tini's."""
+    i, grandchild = start_tree(start, mode, init, env)
+    assert deliveries(i, grandchild, TERM) == both(TERM)
+    assert deliveries(i, grandchild, USR1) == only_child(USR1)
 
 
 # ---------------------------------------------------------------- kill-sent faults
@@ -345,7 +353,19 @@ REWRITE = [
 @pytest.mark.parametrize("init,env", REWRITE)
 def test_rewrite_forwards_term_as_usr1(mode, start, init, env):
     """dumb-init takes numbers only; pidone takes names too and gives the
-    same result."""
+    same signal. Who gets it differs (issue 17): dumb-init sends everything
+    to the group; pidone routes by the signal it forwards, and USR1 goes to
+    the command alone, as any USR1 does."""
+    i, grandchild = start_tree(start, mode, init, env)
+    want = both(USR1) if init[0] == DUMB_INIT else only_child(USR1)
+    assert deliveries(i, grandchild, TERM) == want
+
+
+@pytest.mark.parametrize("init,env", [
+    case("pidone -g -r 15:10", [PIDONE, "-g", "-r", "15:10", "--"]),
+    case("dumb-init -r 15:10", [DUMB_INIT, "-r", "15:10"]),
+])
+def test_rewrite_with_g_forwards_to_the_group_as_dumb_init_does(mode, start, init, env):
     i, grandchild = start_tree(start, mode, init, env)
     assert deliveries(i, grandchild, TERM) == both(USR1)
 
@@ -370,10 +390,12 @@ def test_rewrite_to_0_drops_the_signal(mode, start, init, env):
     case("dumb-init -r 15:10 -r 10:12", [DUMB_INIT, "-r", "15:10", "-r", "10:12"]),
 ])
 def test_rewrite_is_repeatable_and_not_chained(mode, start, init, env):
-    """TERM becomes USR1 and USR1 becomes USR2; TERM does not go on to USR2."""
+    """TERM becomes USR1 and USR1 becomes USR2; TERM does not go on to USR2.
+    (pidone sends USR1 and USR2 to the command alone, dumb-init to the group.)"""
+    who = both if init[0] == DUMB_INIT else only_child
     i, grandchild = start_tree(start, mode, init, env)
-    assert deliveries(i, grandchild, TERM) == both(USR1)
-    assert deliveries(i, grandchild, USR1) == both(USR2)
+    assert deliveries(i, grandchild, TERM) == who(USR1)
+    assert deliveries(i, grandchild, USR1) == who(USR2)
 
 
 # ---------------------------------------------------------------- tini -e

@@ -14,6 +14,13 @@ need /usr/bin/conmon conmon
 need /usr/sbin/dockerd docker.io
 need /usr/bin/docker docker.io
 need /usr/bin/containerd containerd
+need /usr/bin/ctr containerd
+need /usr/bin/containerd-shim-runc-v2 containerd
+# The cri group: images built offline (umoci), a CRI client in Debian's python3.
+need /usr/bin/umoci umoci
+need /usr/lib/python3/dist-packages/grpc/__init__.py python3-grpcio
+need /usr/lib/python3/dist-packages/grpc_tools/protoc.py python3-grpc-tools
+need /sbin/ip iproute2
 need /usr/bin/unshare util-linux
 need /usr/bin/nsenter util-linux
 need /usr/bin/timeout coreutils

@@ -16,8 +16,11 @@
 # are stopped by pid; all state lives in one mktemp -d directory, which is
 # unmounted and removed at the end (trap), with the cgroups it made.
 #
+# The cri group (tests/e2e/cri/) drives a private containerd over the CRI,
+# as kubelet does, with pidone as the pod sandbox and as an app's init.
+#
 # Needs root and the packages of tests/e2e/deps.sh. E2E_ONLY="runc pod"
-# runs only the groups named (runc crun control pod podman docker).
+# runs only the groups named (runc crun control pod podman docker cri).
 set -u
 
 PIDONE=$(readlink -f "${1:-./pidone}")
@@ -690,6 +693,11 @@ docker_group() {
 	dk rm -f "$n-ctl-stop" >/dev/null 2>&1
 }
 
+# ---- Kubernetes: containerd's CRI (tests/e2e/cri/cri.sh) ---------------------------
+
+# shellcheck source=tests/e2e/cri/cri.sh
+. "$HERE/cri/cri.sh"
+
 # ---- cleanup: nothing left behind ------------------------------------------------
 
 cleanup() {
@@ -796,6 +804,7 @@ if wanted pod; then
 fi
 if wanted podman; then podman_group; fi
 if wanted docker; then docker_group; fi
+if wanted cri; then cri_group; fi
 
 cleanup
 check "nothing left behind (containers, mounts, processes, cgroups, files)" left_behind

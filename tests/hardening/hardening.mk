@@ -99,7 +99,7 @@ hardening: pidone
 # is written to build/fuzz/crash-*: copy it into fuzz/regressions/ and
 # `make fuzz-regress` (also run by `make fuzz` first) replays every file
 # there, so a fixed crash stays fixed.
-FUZZ_CFLAGS := -std=gnu11 $(WARN) -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS := -std=gnu11 $(DEFS) $(WARN) -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 
 build/fuzz/fuzz_parse: fuzz/fuzz_parse.c $(PURE) $(HDRS)

@@ -133,3 +133,16 @@ def test_pause_mode_exits_0_on_sigterm(mode, vg, start):
 def test_usage_and_exec_failures(mode, vg, args, code):
     rc, _, err = run(mode, args, init=vg)
     assert rc == code, err
+
+
+@pytest.mark.parametrize("args, code", [
+    (["--user", "nobody", "--", "sh", "-c", "exit 4"], 4),
+    (["--user", "65534:65534", "--", "true"], 0),
+    (["--user", "no-such-user-pidone", "--", "true"], 125),
+    (["--expand-env", "--", "sh", "-c", "exit ${CODE:-5}"], 5),
+    (["--expand-env", "--", "true", "${UNCLOSED"], 125),
+    (["--explain", "--user", "nobody", "--expand-env", "-e", "1", "--", "x", "${HOME}"], 0),
+])
+def test_user_expand_env_and_explain(mode, vg, args, code):
+    rc, _, err = run(mode, args, init=vg)
+    assert rc == code, err

@@ -132,6 +132,8 @@ static void config_is_default(void)
 	assert_int_equal(cfg.grace_ms, want.grace_ms);
 	assert_memory_equal(cfg.rewrite, want.rewrite, sizeof cfg.rewrite);
 	assert_memory_equal(cfg.remap_exit, want.remap_exit, sizeof cfg.remap_exit);
+	assert_int_equal(cfg.group_all, want.group_all);
+	assert_true(cfg.group_signals == want.group_signals);
 }
 
 /* ====================================================================== */
@@ -407,6 +409,7 @@ static void c_signals_the_child_only(void **state)
 	(void)state;
 	accepted(ARGV("pidone", "-c", "cmd"), NOENV);
 	assert_true(cfg.single_child);
+	assert_true(cfg.group_signals == 0);
 }
 
 static void single_child_signals_the_child_only(void **state)
@@ -421,6 +424,8 @@ static void g_signals_the_group(void **state)
 	(void)state;
 	accepted(ARGV("pidone", "-g", "cmd"), ENV("DUMB_INIT_SETSID=0"));
 	assert_false(cfg.single_child);
+	assert_true(cfg.group_all);
+	assert_true(cfg.group_signals == UINT64_MAX);
 }
 
 static void process_group_signals_the_group(void **state)
@@ -1147,6 +1152,8 @@ static void env_tini_kill_process_group_signals_the_group(void **state)
 	(void)state;
 	accepted(ARGV("pidone", "cmd"), ENV("TINI_KILL_PROCESS_GROUP=1"));
 	assert_false(cfg.single_child);
+	assert_true(cfg.group_signals == UINT64_MAX);
+	assert_string_equal(cfg.route_from, "TINI_KILL_PROCESS_GROUP");
 }
 
 static void env_dumb_init_setsid_0_signals_the_child_only(void **state)
@@ -1156,11 +1163,13 @@ static void env_dumb_init_setsid_0_signals_the_child_only(void **state)
 	assert_true(cfg.single_child);
 }
 
-static void env_dumb_init_setsid_1_signals_the_group(void **state)
+/* dumb-init's default, so pidone's default: only =0 means anything. */
+static void env_dumb_init_setsid_1_keeps_the_default_routing(void **state)
 {
 	(void)state;
 	accepted(ARGV("pidone", "cmd"), ENV("DUMB_INIT_SETSID=1"));
 	assert_false(cfg.single_child);
+	assert_true(cfg.group_signals == GROUP_SIGNALS_DEFAULT);
 }
 
 static void env_pidone_variable_wins_over_the_peers(void **state)
@@ -1273,6 +1282,308 @@ static void option_log_format_wins_over_env(void **state)
 	(void)state;
 	accepted(ARGV("pidone", "--log-format", "text", "cmd"), ENV("PIDONE_LOG_FORMAT=json"));
 	assert_int_equal(cfg.log_format, LOG_TEXT);
+}
+
+/* ====================================================================== */
+/* Routing: which signals go to the group, which to the command alone     */
+/* ====================================================================== */
+
+#define B(sig) SIGBIT(sig)
+
+static void default_routes_the_stop_signals_and_sigcont_to_the_group(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"), NOENV);
+	assert_true(cfg.group_signals == (B(SIGTERM) | B(SIGINT) | B(SIGQUIT) | B(SIGCONT)));
+	assert_false(cfg.group_all);
+	assert_string_equal(cfg.route_from, "");
+}
+
+static void default_routes_hup_and_the_rest_to_the_command_alone(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"), NOENV);
+	assert_false(cfg.group_signals & B(SIGHUP));
+	assert_false(cfg.group_signals & B(SIGUSR1));
+	assert_false(cfg.group_signals & B(SIGTTIN));
+	assert_false(cfg.group_signals & B(SIGWINCH));
+	assert_false(cfg.group_signals & B(64));
+}
+
+static void drain_signal_joins_the_group_signals(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--drain-signal", "USR2", "cmd"), NOENV);
+	assert_true(cfg.group_signals == (GROUP_SIGNALS_DEFAULT | B(SIGUSR2)));
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_DRAIN_SIGNAL=RTMIN+2"));
+	assert_true(cfg.group_signals == (GROUP_SIGNALS_DEFAULT | B(36)));
+}
+
+static void g_with_child_signals_keeps_those_for_the_command(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "-g", "--child-signals", "HUP,TTIN", "cmd"), NOENV);
+	assert_true(cfg.group_signals == (UINT64_MAX & ~B(SIGHUP) & ~B(SIGTTIN)));
+	assert_string_equal(cfg.route_from, "-g, --child-signals");
+}
+
+static void group_signals_adds_to_the_group(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--group-signals", "HUP,USR1", "cmd"), NOENV);
+	assert_true(cfg.group_signals == (GROUP_SIGNALS_DEFAULT | B(SIGHUP) | B(SIGUSR1)));
+	assert_string_equal(cfg.route_from, "--group-signals");
+}
+
+static void group_signals_takes_names_numbers_and_realtime(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--group-signals=1,SIGUSR2,sigwinch,RTMIN+1,64", "cmd"), NOENV);
+	assert_true(cfg.group_signals == (GROUP_SIGNALS_DEFAULT | B(1) | B(SIGUSR2) |
+					  B(SIGWINCH) | B(35) | B(64)));
+}
+
+static void child_signals_takes_stop_signals_out_of_the_group(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--child-signals", "INT,QUIT", "cmd"), NOENV);
+	assert_true(cfg.group_signals == (B(SIGTERM) | B(SIGCONT)));
+}
+
+static void child_signals_may_take_out_the_drain_signal(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--drain-signal", "USR1", "--child-signals", "USR1", "cmd"),
+		 NOENV);
+	assert_true(cfg.group_signals == GROUP_SIGNALS_DEFAULT);
+}
+
+static void group_and_child_signals_repeat_and_the_last_move_wins(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--group-signals", "HUP", "--group-signals", "USR1",
+		      "--child-signals", "HUP", "cmd"), NOENV);
+	assert_true(cfg.group_signals == (GROUP_SIGNALS_DEFAULT | B(SIGUSR1)));
+	accepted(ARGV("pidone", "--child-signals", "TERM", "--group-signals", "TERM", "cmd"),
+		 NOENV);
+	assert_true(cfg.group_signals == GROUP_SIGNALS_DEFAULT);
+}
+
+static void env_group_and_child_signals_move_signals(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"),
+		 ENV("PIDONE_GROUP_SIGNALS=HUP,12", "PIDONE_CHILD_SIGNALS=SIGQUIT"));
+	assert_true(cfg.group_signals ==
+		    ((GROUP_SIGNALS_DEFAULT | B(SIGHUP) | B(12)) & ~B(SIGQUIT)));
+	assert_string_equal(cfg.route_from, "PIDONE_GROUP_SIGNALS, PIDONE_CHILD_SIGNALS");
+}
+
+static void option_lists_move_signals_after_the_env_lists(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--child-signals", "HUP", "cmd"),
+		 ENV("PIDONE_GROUP_SIGNALS=HUP,USR1"));
+	assert_true(cfg.group_signals == (GROUP_SIGNALS_DEFAULT | B(SIGUSR1)));
+}
+
+static void c_with_child_signals_is_accepted(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "-c", "--child-signals", "HUP", "cmd"), NOENV);
+	assert_true(cfg.group_signals == 0);
+}
+
+static void env_process_group_1_signals_the_group(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_PROCESS_GROUP=1"));
+	assert_true(cfg.group_all);
+	assert_true(cfg.group_signals == UINT64_MAX);
+	assert_string_equal(cfg.route_from, "PIDONE_PROCESS_GROUP");
+}
+
+static void env_process_group_0_keeps_the_default_routing(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"),
+		 ENV("TINI_KILL_PROCESS_GROUP=1", "PIDONE_PROCESS_GROUP=0"));
+	assert_false(cfg.group_all);
+	assert_true(cfg.group_signals == GROUP_SIGNALS_DEFAULT);
+}
+
+static void option_c_wins_over_env_process_group(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "-c", "cmd"), ENV("PIDONE_PROCESS_GROUP=1"));
+	assert_true(cfg.single_child);
+	assert_true(cfg.group_signals == 0);
+}
+
+static void option_g_wins_over_dumb_init_setsid_0_routing(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "-g", "cmd"), ENV("DUMB_INIT_SETSID=0"));
+	assert_true(cfg.group_signals == UINT64_MAX);
+}
+
+static void group_signals_with_c_is_rejected(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "-c", "--group-signals", "HUP", "cmd"), NOENV,
+		 "--group-signals", "-c");
+	rejected(ARGV("pidone", "cmd"), ENV("PIDONE_SINGLE_CHILD=1", "PIDONE_GROUP_SIGNALS=HUP"),
+		 "PIDONE_GROUP_SIGNALS", "-c");
+	rejected(ARGV("pidone", "--group-signals", "USR1", "cmd"), ENV("DUMB_INIT_SETSID=0"),
+		 "--group-signals", "-c");
+}
+
+static void env_single_child_and_process_group_together_are_rejected(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "cmd"), ENV("PIDONE_SINGLE_CHILD=1", "PIDONE_PROCESS_GROUP=1"),
+		 "PIDONE_SINGLE_CHILD", "PIDONE_PROCESS_GROUP");
+}
+
+static void group_signals_unknown_name_is_rejected(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "--group-signals", "HUP,NOSUCH", "cmd"), NOENV,
+		 "--group-signals", "NOSUCH");
+	rejected(ARGV("pidone", "cmd"), ENV("PIDONE_CHILD_SIGNALS=USR1,bogus"),
+		 "PIDONE_CHILD_SIGNALS", "bogus");
+}
+
+static void group_signals_out_of_range_is_rejected(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "--group-signals", "65", "cmd"), NOENV, "--group-signals", "65");
+	rejected(ARGV("pidone", "--child-signals", "0", "cmd"), NOENV, "--child-signals", "0");
+	rejected(ARGV("pidone", "--child-signals", "-1", "cmd"), NOENV, "--child-signals", "-1");
+}
+
+static void signals_pidone_never_forwards_are_rejected(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "--group-signals", "KILL", "cmd"), NOENV, "--group-signals", "KILL");
+	rejected(ARGV("pidone", "--child-signals", "SIGSTOP", "cmd"), NOENV,
+		 "--child-signals", "SIGSTOP");
+	rejected(ARGV("pidone", "--child-signals", "17", "cmd"), NOENV, "--child-signals", "17");
+}
+
+static void empty_signal_list_or_item_is_rejected(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "--group-signals", "", "cmd"), NOENV, "--group-signals", "empty");
+	rejected(ARGV("pidone", "--group-signals", "HUP,,USR1", "cmd"), NOENV,
+		 "--group-signals", "empty");
+	rejected(ARGV("pidone", "--child-signals", "HUP,", "cmd"), NOENV,
+		 "--child-signals", "empty");
+	rejected(ARGV("pidone", "cmd"), ENV("PIDONE_GROUP_SIGNALS="), "PIDONE_GROUP_SIGNALS",
+		 "empty");
+}
+
+static void group_signals_needs_a_value(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "--group-signals"), NOENV, "--group-signals", NULL);
+}
+
+/* ====================================================================== */
+/* --user, --expand-env, --explain                                        */
+/* ====================================================================== */
+
+static void user_option_keeps_the_spec(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--user", "postgres:ssl-cert", "cmd"), NOENV);
+	assert_string_equal(cfg.user, "postgres:ssl-cert");
+	accepted(ARGV("pidone", "--user=1000", "cmd"), NOENV);
+	assert_string_equal(cfg.user, "1000");
+}
+
+static void user_by_default_is_none(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"), NOENV);
+	assert_null(cfg.user);
+	assert_false(cfg.expand_env);
+	assert_false(cfg.explain);
+}
+
+static void user_malformed_is_rejected_naming_the_option(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "--user", "a:b:c", "cmd"), NOENV, "--user", "a:b:c");
+	rejected(ARGV("pidone", "--user", "", "cmd"), NOENV, "--user", NULL);
+	rejected(ARGV("pidone", "--user", "app:", "cmd"), NOENV, "--user", "app:");
+}
+
+static void env_pidone_user(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_USER=app"));
+	assert_string_equal(cfg.user, "app");
+	rejected(ARGV("pidone", "cmd"), ENV("PIDONE_USER=:x"), "PIDONE_USER", ":x");
+}
+
+static void env_pidone_user_empty_is_none(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_USER="));
+	assert_null(cfg.user);
+}
+
+static void option_user_wins_over_env(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--user", "b", "cmd"), ENV("PIDONE_USER=a"));
+	assert_string_equal(cfg.user, "b");
+}
+
+static void pause_mode_refuses_a_user(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "-P", "--user", "app"), NOENV, "pause", "app");
+	rejected(ARGV("pidone", "-P"), ENV("PIDONE_USER=app"), "pause", "app");
+}
+
+static void expand_env_option_and_variable(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--expand-env", "cmd"), NOENV);
+	assert_true(cfg.expand_env);
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_EXPAND_ENV=1"));
+	assert_true(cfg.expand_env);
+	rejected(ARGV("pidone", "--expand-env=1", "cmd"), NOENV, "--expand-env", NULL);
+	rejected(ARGV("pidone", "cmd"), ENV("PIDONE_EXPAND_ENV=maybe"), "PIDONE_EXPAND_ENV",
+		 "maybe");
+}
+
+static void expand_env_leaves_the_command_to_main(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--expand-env", "echo", "${X}"), NOENV);
+	assert_string_equal(cfg.argv[1], "${X}"); /* the parser stays pure */
+}
+
+static void explain_option_and_variable(void **state)
+{
+	(void)state;
+	accepted(ARGV("pidone", "--explain", "cmd"), NOENV);
+	assert_true(cfg.explain);
+	assert_int_equal(cfg.action, ACT_RUN);
+	accepted(ARGV("pidone", "cmd"), ENV("PIDONE_EXPLAIN=1"));
+	assert_true(cfg.explain);
+	accepted(ARGV("pidone", "-P", "--explain"), NOENV);
+	assert_true(cfg.explain);
+	assert_int_equal(cfg.action, ACT_PAUSE);
+}
+
+static void explain_still_needs_a_command(void **state)
+{
+	(void)state;
+	rejected(ARGV("pidone", "--explain"), NOENV, "command", NULL);
 }
 
 int main(void)
@@ -1419,7 +1730,7 @@ int main(void)
 		cmocka_unit_test(env_tini_verbosity_counts_from_tinis_default_1),
 		cmocka_unit_test(env_tini_kill_process_group_signals_the_group),
 		cmocka_unit_test(env_dumb_init_setsid_0_signals_the_child_only),
-		cmocka_unit_test(env_dumb_init_setsid_1_signals_the_group),
+		cmocka_unit_test(env_dumb_init_setsid_1_keeps_the_default_routing),
 		cmocka_unit_test(env_pidone_variable_wins_over_the_peers),
 		/* options win over the environment */
 		cmocka_unit_test(option_grace_wins_over_env),
@@ -1436,6 +1747,42 @@ int main(void)
 		cmocka_unit_test(option_drain_signal_wins_over_env),
 		cmocka_unit_test(option_no_drain_wins_over_env_drain_1),
 		cmocka_unit_test(option_log_format_wins_over_env),
+		/* routing */
+		cmocka_unit_test(default_routes_the_stop_signals_and_sigcont_to_the_group),
+		cmocka_unit_test(default_routes_hup_and_the_rest_to_the_command_alone),
+		cmocka_unit_test(drain_signal_joins_the_group_signals),
+		cmocka_unit_test(g_with_child_signals_keeps_those_for_the_command),
+		cmocka_unit_test(group_signals_adds_to_the_group),
+		cmocka_unit_test(group_signals_takes_names_numbers_and_realtime),
+		cmocka_unit_test(child_signals_takes_stop_signals_out_of_the_group),
+		cmocka_unit_test(child_signals_may_take_out_the_drain_signal),
+		cmocka_unit_test(group_and_child_signals_repeat_and_the_last_move_wins),
+		cmocka_unit_test(env_group_and_child_signals_move_signals),
+		cmocka_unit_test(option_lists_move_signals_after_the_env_lists),
+		cmocka_unit_test(c_with_child_signals_is_accepted),
+		cmocka_unit_test(env_process_group_1_signals_the_group),
+		cmocka_unit_test(env_process_group_0_keeps_the_default_routing),
+		cmocka_unit_test(option_c_wins_over_env_process_group),
+		cmocka_unit_test(option_g_wins_over_dumb_init_setsid_0_routing),
+		cmocka_unit_test(group_signals_with_c_is_rejected),
+		cmocka_unit_test(env_single_child_and_process_group_together_are_rejected),
+		cmocka_unit_test(group_signals_unknown_name_is_rejected),
+		cmocka_unit_test(group_signals_out_of_range_is_rejected),
+		cmocka_unit_test(signals_pidone_never_forwards_are_rejected),
+		cmocka_unit_test(empty_signal_list_or_item_is_rejected),
+		cmocka_unit_test(group_signals_needs_a_value),
+		/* --user, --expand-env, --explain */
+		cmocka_unit_test(user_option_keeps_the_spec),
+		cmocka_unit_test(user_by_default_is_none),
+		cmocka_unit_test(user_malformed_is_rejected_naming_the_option),
+		cmocka_unit_test(env_pidone_user),
+		cmocka_unit_test(env_pidone_user_empty_is_none),
+		cmocka_unit_test(option_user_wins_over_env),
+		cmocka_unit_test(pause_mode_refuses_a_user),
+		cmocka_unit_test(expand_env_option_and_variable),
+		cmocka_unit_test(expand_env_leaves_the_command_to_main),
+		cmocka_unit_test(explain_option_and_variable),
+		cmocka_unit_test(explain_still_needs_a_command),
 	};
 
 	printf("options.c: config_parse\n");

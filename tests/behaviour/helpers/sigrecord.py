@@ -1,6 +1,6 @@
 """A command that reports every signal it gets, one line each on stdout:
-"<who> <signo>". With --grandchild it forks a second reporter in its own
-process group first. Prints "<who> ready" when its handlers are in place.
+"<who> <signo>". With --grandchild it forks a second reporter first, in
+the same process group. Prints "<who> ready" when its handlers are in place.
 Exits 0 on the signal given with --exit-on (default: never)."""
 import argparse
 import os
