@@ -343,18 +343,27 @@ def test_qemu_refuses_the_subreaper_and_pidone_warns_and_runs_the_command(run):
 
 @pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGUSR1, signal.SIGTERM, 34, 35, 50, 62],
                          ids=lambda s: str(int(s)))
-def test_signal_reaches_the_command_and_its_process_group(start, sig):
+def test_with_g_signal_reaches_the_command_and_its_process_group(start, sig):
     """sigrecord (tests/cross/sigrecord.c) and the grandchild it forks each
     report the signal. 34 is glibc's (and Docker's) SIGRTMIN; 62 is the
     highest real-time signal qemu can carry (63 and 64 it cannot: see above).
     The command exits only once the grandchild has reported: qemu takes
     long enough to run a handler that pidone's drain would otherwise stop
     the grandchild first (one run in three, before sigrecord waited)."""
-    init = start(["--", "sigrecord", str(int(sig))])
+    init = start(["-g", "--", "sigrecord", str(int(sig))])
     assert {init.readline(), init.readline()} == {"child ready", "grandchild ready"}
     init.signal(sig)
     got = {init.readline(), init.readline()}
     assert got == {f"child got {int(sig)}", f"grandchild got {int(sig)}"}
+    assert init.wait() == 0, hung(init.proc.returncode, init.err)
+
+
+def test_by_default_term_reaches_the_command_and_its_process_group(start):
+    """A stop signal goes to the group without -g (README: Shutdown)."""
+    init = start(["--", "sigrecord", str(int(signal.SIGTERM))])
+    assert {init.readline(), init.readline()} == {"child ready", "grandchild ready"}
+    init.signal(signal.SIGTERM)
+    assert {init.readline(), init.readline()} == {"child got 15", "grandchild got 15"}
     assert init.wait() == 0, hung(init.proc.returncode, init.err)
 
 
