@@ -4,6 +4,10 @@
 #   make demo      show pidone as PID 1 of a new pid namespace
 #   make check     install missing test tools (as root) and run every test
 #   make install   PREFIX=/usr/local DESTDIR=
+#   make CROSS=aarch64-linux-gnu-   build/arm64/pidone (musl static-pie); also
+#                  arm-linux-gnueabihf-, i686-linux-gnu-, powerpc64le-linux-gnu-,
+#                  s390x-linux-gnu-. make cross: all five; make cross-deps:
+#                  their packages; make cross-check: each under qemu-user
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -115,7 +119,7 @@ lint-man: deps
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: pidone unit lint-man hardening analyze behaviour sanitize glibc valgrind fuzz
+check-all: pidone unit lint-man hardening analyze behaviour sanitize glibc valgrind fuzz cross-check
 
 demo: deps
 	@$(MAKE) --no-print-directory pidone
@@ -128,8 +132,66 @@ install: pidone
 clean:
 	rm -rf build pidone
 
+# ---- cross builds -------------------------------------------------------
+# One musl static-pie per Debian architecture, from Debian's cross gcc and
+# musl-dev:ARCH (make cross-deps). Each architecture has its own directory,
+# build/ARCH/ (objects, kernel headers, pidone): nothing there is shared with
+# build/bin or with another architecture.
+# Each entry: Debian arch : CROSS prefix (GNU triple) : musl triple : qemu's
+# name (qemu-NAME-static).
+CROSS_ARCHES := arm64:aarch64-linux-gnu:aarch64-linux-musl:aarch64 \
+	armhf:arm-linux-gnueabihf:arm-linux-musleabihf:arm \
+	i386:i686-linux-gnu:i386-linux-musl:i386 \
+	ppc64el:powerpc64le-linux-gnu:powerpc64le-linux-musl:ppc64le \
+	s390x:s390x-linux-gnu:s390x-linux-musl:s390x
+cross_field = $(word $(2),$(subst :, ,$(1)))
+CROSS_BINS := $(foreach a,$(CROSS_ARCHES),build/$(call cross_field,$(a),1)/pidone)
+# The native flags without the native kernel headers (x86-64's asm/).
+XCFLAGS = $(filter-out -isystem $(KHDR),$(CFLAGS_ALL))
+# What -static-pie means to ld, said to it directly: gcc-12's arm driver
+# drops -static-pie and would link a dynamic PIE with glibc's interpreter.
+XSTATIC := -Wl,-static,-pie,--no-dynamic-linker,-z,text
+
+# $(1) Debian arch, $(2) GNU triple, $(3) musl triple
+define cross_rules
+# The kernel's headers for that architecture, from linux-libc-dev-$(1)-cross
+# (make cross-deps; gcc-$(2) only recommends it): /usr/$(2)/include holds
+# glibc's headers too, so only these three are seen, as in build/kernel-headers.
+build/$(1)/kernel-headers:
+	@command -v $(3)-gcc >/dev/null && test -d /usr/$(2)/include/asm \
+		|| { echo "no $(3)-gcc or /usr/$(2)/include/asm: run make cross-deps" >&2; exit 1; }
+	@mkdir -p $$@
+	@for d in linux asm asm-generic; do ln -sfn /usr/$(2)/include/$$$$d $$@/$$$$d; done
+
+build/$(1)/%.o: %.c $$(HDRS) | build/$(1)/kernel-headers
+	@echo "  CC      $$@"
+	@$(3)-gcc $$(XCFLAGS) -isystem build/$(1)/kernel-headers -c -o $$@ $$<
+
+# libgcc and libc in one group: armhf's libgcc calls raise() from libc.
+build/$(1)/pidone: $$(SRCS:%.c=build/$(1)/%.o) tests/cross/check-elf.sh
+	@echo "  LINK    $$@ (musl static-pie, $(1))"
+	@$(2)-gcc -nostdlib -nostartfiles -static-pie $(XSTATIC) $$(LDHARDEN) -o $$@ \
+		/usr/lib/$(3)/rcrt1.o /usr/lib/$(3)/crti.o $$(filter %.o,$$^) \
+		-Wl,--start-group /usr/lib/$(3)/libc.a -lgcc -Wl,--end-group /usr/lib/$(3)/crtn.o
+	@sh tests/cross/check-elf.sh $$@ $(1) || { rm -f $$@; exit 1; }
+endef
+$(foreach a,$(CROSS_ARCHES),$(eval $(call cross_rules,$(call cross_field,$(a),1),$(call cross_field,$(a),2),$(call cross_field,$(a),3))))
+
+# make CROSS=aarch64-linux-gnu- builds that architecture's binary alone.
+ifdef CROSS
+CROSS_ARCH := $(strip $(foreach a,$(CROSS_ARCHES),$(if $(filter $(CROSS),$(call cross_field,$(a),2)-),$(call cross_field,$(a),1))))
+ifeq ($(CROSS_ARCH),)
+$(error CROSS=$(CROSS): not one of $(foreach a,$(CROSS_ARCHES),$(call cross_field,$(a),2)-))
+endif
+.DEFAULT_GOAL := build/$(CROSS_ARCH)/pidone
+endif
+
+.PHONY: cross
+cross: $(CROSS_BINS)
+
 # Benchmarks and hardening checks keep their rules beside their files.
 -include bench/bench.mk
 -include tests/hardening/hardening.mk
 -include tests/e2e/e2e.mk
 -include release/release.mk
+-include tests/cross/cross.mk
