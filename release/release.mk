@@ -3,9 +3,8 @@
 # directories, compares, and tries what it built. See release/README.md.
 #
 # The architectures released (Debian's names): amd64 is ./pidone, the others
-# build/ARCH/pidone from `make CROSS=<triplet>-`. Once every cross build works:
-#   RELEASE_ARCHES ?= amd64 arm64 armhf i386 ppc64el s390x
-RELEASE_ARCHES ?= amd64
+# build/ARCH/pidone from `make CROSS=<triplet>-`.
+RELEASE_ARCHES ?= amd64 arm64 armhf i386 ppc64el s390x
 
 .PHONY: release release-deps release-build release-check
 
