@@ -20,6 +20,8 @@ not_ok() {
 	echo "FAIL: $*"
 	failed=$((failed + 1))
 }
+# shellcheck source=tests/podman-conf.sh
+. "$here/tests/podman-conf.sh"
 check() { # WHAT COMMAND...: ok when the command succeeds
 	what=$1
 	shift
@@ -140,22 +142,7 @@ done
 
 # ---- the images, in a private podman ---------------------------------------------
 podman_setup() {
-	mkdir -p "$T/podman/tmp" "$T/podman/net" "$T/podman/volumes" "$T/podman/tmpdir"
-	# root may lack CAP_SYS_RESOURCE: podman may not raise rlimits.
-	cat >"$T/podman/containers.conf" <<-EOF
-		[containers]
-		netns = "none"
-		default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-		[engine]
-		cgroup_manager = "cgroupfs"
-		events_logger = "file"
-		events_logfile_path = "$T/podman/events.log"
-		tmp_dir = "$T/podman/tmp"
-		volume_path = "$T/podman/volumes"
-		runtime = "runc"
-		[network]
-		network_config_dir = "$T/podman/net"
-	EOF
+	podman_conf "$T/podman" && mkdir -p "$T/podman/tmpdir" || return 1
 	cat >"$T/podman/storage.conf" <<-EOF
 		[storage]
 		driver = "vfs"

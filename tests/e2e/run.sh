@@ -368,22 +368,32 @@ pod_runc() {
 	rt_stop "$RUNC" "$a"
 }
 
-# The same pod with no runtime at all: unshare makes the pid namespace,
-# nsenter puts the orphan maker in it.
-pod_unshare() {
-	local verdict=$1 l=$2 name=$RUN-$3 up pid="" i
-	shift 3
-	timeout -k 5 60 unshare --pid --fork --kill-child --mount-proc "$@" >"$T/$name.init" 2>&1 &
-	up=$!
-	JOB[$name]=$up
+# ns_pid1 UP: the PID 1 of the pid namespace that `timeout ... unshare --fork`,
+# started in the background as UP, made; nothing if there is none in 5 s.
+ns_pid1() {
+	local up=$1 pid i
 	for ((i = 0; i < 100; i++)); do # timeout -> unshare -> PID 1
 		pid=$(cat "/proc/$up/task/$up/children" 2>/dev/null)
 		pid=$(cat "/proc/${pid%% *}/task/${pid%% *}/children" 2>/dev/null)
 		pid=${pid%% *}
-		[ -n "$pid" ] && [ "$(readlink "/proc/$pid/ns/pid")" != "$(readlink /proc/$$/ns/pid)" ] && break
-		pid=""
+		if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/ns/pid")" != "$(readlink /proc/$$/ns/pid)" ]; then
+			echo "$pid"
+			return 0
+		fi
 		sleep 0.05
 	done
+	return 1
+}
+
+# The same pod with no runtime at all: unshare makes the pid namespace,
+# nsenter puts the orphan maker in it.
+pod_unshare() {
+	local verdict=$1 l=$2 name=$RUN-$3 up pid
+	shift 3
+	timeout -k 5 60 unshare --pid --fork --kill-child --mount-proc "$@" >"$T/$name.init" 2>&1 &
+	up=$!
+	JOB[$name]=$up
+	pid=$(ns_pid1 "$up")
 	if [ -z "$pid" ]; then
 		not_ok "$l: the namespace's PID 1 starts"
 		return
@@ -410,22 +420,7 @@ pm() {
 
 
 podman_setup() {
-	mkdir -p "$T/podman/tmp" "$T/podman/net" "$T/podman/volumes" "$T/tmp"
-	# root lacks CAP_SYS_RESOURCE here: podman may not raise rlimits.
-	cat >"$T/podman/containers.conf" <<-EOF
-		[containers]
-		netns = "none"
-		default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-		[engine]
-		cgroup_manager = "cgroupfs"
-		events_logger = "file"
-		events_logfile_path = "$T/podman/events.log"
-		tmp_dir = "$T/podman/tmp"
-		volume_path = "$T/podman/volumes"
-		runtime = "runc"
-		[network]
-		network_config_dir = "$T/podman/net"
-	EOF
+	podman_conf "$T/podman" && mkdir -p "$T/tmp" || return 1
 	export CONTAINERS_CONF=$T/podman/containers.conf TMPDIR=$T/tmp
 	{
 		pm import "$T/base.tar" localhost/pidone-e2e:base &&
@@ -695,6 +690,8 @@ docker_group() {
 
 # ---- Kubernetes: containerd's CRI (tests/e2e/cri/cri.sh) ---------------------------
 
+# shellcheck source=tests/podman-conf.sh
+. "$HERE/../podman-conf.sh"
 # shellcheck source=tests/e2e/cri/cri.sh
 . "$HERE/cri/cri.sh"
 

@@ -117,7 +117,7 @@ cri_config() { # DIR SANDBOX_IMAGE
 # NSPID[cri-MODE] is that PID 1's host pid. Returns 1 with $why when
 # containerd is not up (its socket answering) within 30 s.
 cri_start() {
-	local mode=$1 d=$T/cri/$1 up pid="" i
+	local mode=$1 d=$T/cri/$1 up pid i
 	mkdir -p "$d/cni/bin" "$d/cni/conf.d" "$d/logs" "$d/tmp"
 	cri_config "$d" "$2" >"$d/config.toml"
 	# shellcheck disable=SC2016 # expanded by the inner shell
@@ -127,15 +127,7 @@ cri_start() {
 		>"$d/containerd.log" 2>&1 &
 	up=$!
 	JOB["cri-$mode"]=$up
-	for ((i = 0; i < 100; i++)); do # timeout -> unshare -> pidone
-		pid=$(cat "/proc/$up/task/$up/children" 2>/dev/null)
-		pid=$(cat "/proc/${pid%% *}/task/${pid%% *}/children" 2>/dev/null)
-		pid=${pid%% *}
-		[ -n "$pid" ] && [ "$(readlink "/proc/$pid/ns/pid")" != "$(readlink /proc/$$/ns/pid)" ] && break
-		pid=""
-		sleep 0.05
-	done
-	[ -n "$pid" ] || { why="no PID 1 in a new pid namespace"; return 1; }
+	pid=$(ns_pid1 "$up") || { why="no PID 1 in a new pid namespace"; return 1; }
 	NSPID["cri-$mode"]=$pid
 	for ((i = 0; i < 300; i++)); do
 		[ -S "$d/containerd.sock" ] &&
