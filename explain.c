@@ -274,7 +274,7 @@ static void put_restrict(struct sink *k, const struct restrict_cfg *rs)
 			if (j)
 				puts_(k, ",");
 			if (i < 3)
-				puts_(k, paths[i][j]);
+				put_word(k, paths[i][j]); /* a newline in a path stays in quotes */
 			else
 				putf(k, "%u", (unsigned)ports[i - 3][j]);
 		}

@@ -344,11 +344,19 @@ static void restrict_lists_each_rule_and_the_abi_they_need(void **state)
 		 "best effort (from: PIDONE_RESTRICT_CONNECT, command line)");
 }
 
+static void restrict_path_with_a_newline_stays_on_its_line(void **state)
+{
+	(void)state;
+	explained(ARGV("pidone", "cmd"), ENV("PIDONE_RESTRICT_EXEC=/usr/x\ny"));
+	has_line("restrict: exec $'/usr/x\\x0ay'; needs Landlock ABI 1 (from: PIDONE_RESTRICT_EXEC)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(routing_lists_the_smaller_set),
 		cmocka_unit_test(restrict_lists_each_rule_and_the_abi_they_need),
+		cmocka_unit_test(restrict_path_with_a_newline_stays_on_its_line),
 		cmocka_unit_test(every_setting_has_one_line_in_order),
 		cmocka_unit_test(defaults_say_default),
 		cmocka_unit_test(values_are_written_as_their_options_take_them),
