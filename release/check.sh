@@ -104,9 +104,13 @@ sbom_ok() { # ARCH: names pidone VERSION and the musl-dev:ARCH it links
 }
 deb_installs_and_runs() { # ARCH: into a scratch root with dpkg --root
 	root=$T/root-$1
+	# Another architecture's .deb goes into the scratch root as it would on
+	# its own machine; only the native binary is run below.
+	force=""
+	[ "$1" = "$native" ] || force=--force-architecture
 	mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" &&
 		: >"$root/var/lib/dpkg/status" &&
-		dpkg --root="$root" --log=/dev/null -i "$D/pidone_$version-1_$1.deb" &&
+		dpkg --root="$root" --log=/dev/null $force -i "$D/pidone_$version-1_$1.deb" &&
 		dpkg --root="$root" -L pidone | grep -qx /usr/bin/pidone &&
 		dpkg --root="$root" -L pidone | grep -qx /usr/share/man/man1/pidone.1.gz &&
 		[ "$(dpkg --root="$root" -s pidone | sed -n 's/^Built-Using: //p')" = \
