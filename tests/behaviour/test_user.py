@@ -169,9 +169,14 @@ def stop(sig, frame):
     print(f"uid {os.getuid()} got {sig}", flush=True)
     sys.exit(7)
 signal.signal(signal.SIGTERM, stop)
+# A wake-up pipe, not signal.pause(), which can sleep through a signal that
+# lands after Python's last look for one and before the pause itself.
+wake_r, wake_w = os.pipe()
+os.set_blocking(wake_w, False)
+signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
 print("ready", flush=True)
-while True:
-    signal.pause()
+for _ in range(1000000):
+    os.read(wake_r, 1)
 """)
 
 
