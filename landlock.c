@@ -137,25 +137,17 @@ static int add_ports(int ruleset, const char *option, const uint16_t *ports,
  * (the first executable regular file); false if there is none. */
 static bool find_command(const char *cmd, char *out, size_t size)
 {
-	const char *path = env_get(environ, "PATH");
 	struct stat st;
 
 	if (*strchrnul(cmd, '/')) {
 		fmt(out, size, "%s", cmd);
 		return true;
 	}
-	if (!path)
-		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	for (;;) {
-		size_t n = (size_t)(strchrnul(path, ':') - path);
-
-		fmt(out, size, "%.*s/%s", n ? (int)n : 1, n ? path : ".", cmd);
-		if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+	for (const char *path = exec_path(); path;)
+		if (path_next(&path, cmd, out, size) && stat(out, &st) == 0 &&
+		    S_ISREG(st.st_mode) && access(out, X_OK) == 0)
 			return true;
-		if (path[n] == '\0')
-			return false;
-		path += n + 1;
-	}
+	return false;
 }
 
 /* The directory the command's file really lives in, as exec finds it:

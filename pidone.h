@@ -115,7 +115,8 @@ struct identity {
 /* What pidone knows about itself and its command once it runs. */
 struct run {
 	pid_t child;      /* the command; 0 in pause mode */
-	pid_t target;     /* where signals go: -pgid, or the pid with -c */
+	pid_t target;     /* the command's group (-pgid), or its pid with -c:
+			   * where SIGCONT goes after a job-control stop */
 	pid_t self;       /* pidone's own pid */
 	bool pid1;        /* PID 1 of a pid namespace */
 	bool tty;         /* not PID 1, stdin is pidone's terminal, and the
@@ -208,7 +209,10 @@ int signals_block_for_loop(sigset_t *waitset);
 /* relro.c: protect the relocated read-only data. */
 int relro_protect(void);
 
-/* spawn.c: fork the command and make it the foreground job. */
+/* spawn.c: fork the command and make it the foreground job; the PATH
+ * search it makes, which --restrict-exec repeats before the fork. */
+const char *exec_path(void);
+bool path_next(const char **path, const char *cmd, char *file, size_t size);
 int spawn(const struct config *cfg, const struct inherited *inh, struct run *run);
 
 /* tty.c: the terminal's foreground process group. */

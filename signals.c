@@ -217,8 +217,9 @@ void signals_restore(const struct inherited *inh)
 }
 
 /* Forward every catchable signal but SIGCHLD to the command (the signals in
- * cfg->group_signals to its process group), then let them in. Job-control stops are forwarded as any other: when they stop the
- * command, the loop stops pidone with it (reaper.c), never before. */
+ * cfg->group_signals to its process group), then let them in. Job-control
+ * stops are forwarded as any other: when they stop the command, the loop
+ * stops pidone with it (reaper.c), never before. */
 int signals_forward(const struct config *cfg, const struct run *run)
 {
 	struct sigaction sa = { .sa_sigaction = on_signal,

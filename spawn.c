@@ -6,12 +6,35 @@
 #include <string.h>
 #include <unistd.h>
 
+/* PATH as execvp() reads it: the environment's, or the default. */
+const char *exec_path(void)
+{
+	const char *path = env_get(environ, "PATH");
+
+	return path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+/* The next "DIR/cmd" of a PATH search, into file, as execvp() tries them:
+ * an empty entry is the current directory. Moves *path past the entry, to
+ * NULL after the last; false if the name does not fit in file. */
+bool path_next(const char **path, const char *cmd, char *file, size_t size)
+{
+	const char *dir = *path;
+	size_t n = (size_t)(strchrnul(dir, ':') - dir);
+
+	*path = dir[n] ? dir + n + 1 : NULL;
+	if (n == 0) {
+		dir = ".";
+		n = 1;
+	}
+	return fmt(file, size, "%.*s/%s", (int)n, dir, cmd) < size;
+}
+
 /* The command's path after a PATH search, in the manner of execvp(), but
  * noting why it failed: the first error other than "not here" wins. */
 static int exec_search(char **argv, char *tried, size_t triedlen)
 {
 	const char *cmd = argv[0];
-	const char *path;
 	int err = ENOENT;
 
 	tried[0] = '\0';
@@ -22,27 +45,18 @@ static int exec_search(char **argv, char *tried, size_t triedlen)
 		fmt(tried, triedlen, "%s", cmd);
 		return errno;
 	}
-	path = env_get(environ, "PATH");
-	if (!path)
-		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	for (size_t len = strlen(cmd);;) {
-		size_t n = (size_t)(strchrnul(path, ':') - path);
+	for (const char *path = exec_path(); path;) {
 		char file[PATH_MAX];
 
-		if (n + 2 + len < sizeof file) {
-			/* An empty entry is the current directory, as for execvp(). */
-			fmt(file, sizeof file, "%.*s/%s", n ? (int)n : 1, n ? path : ".", cmd);
-			execve(file, argv, environ);
-			if (errno != ENOENT && errno != ENOTDIR) {
-				fmt(tried, triedlen, "%s", file);
-				err = errno;
-				if (errno != EACCES)
-					return err;
-			}
+		if (!path_next(&path, cmd, file, sizeof file))
+			continue;
+		execve(file, argv, environ);
+		if (errno != ENOENT && errno != ENOTDIR) {
+			fmt(tried, triedlen, "%s", file);
+			err = errno;
+			if (errno != EACCES)
+				return err;
 		}
-		if (path[n] == '\0')
-			break;
-		path += n + 1;
 	}
 	if (err == ENOENT)
 		fmt(tried, triedlen, "%s", cmd);
